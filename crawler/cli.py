@@ -1,0 +1,46 @@
+"""`cri-crawler`: the command users and cron call."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from crawler import __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line and exit code 2, as cron mail should show them."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"cri-crawler: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cri-crawler",
+        description="Monitoring crawler for the Polish service of China Radio International.",
+    )
+    parser.add_argument("--version", action="version", version=f"cri-crawler {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    run = commands.add_parser("run", help="crawl new articles into the data directory (cron job)")
+    run.add_argument("--data-dir", default="data", help="where output and state live (default: data/)")
+    run.add_argument("--base-url", help="fetch every outlet URL from this base (the local replica)")
+    run.add_argument("--since", help="backfill: walk listings back to this date (YYYY-MM-DD)")
+    run.add_argument("--quiet", action="store_true", help="log warnings and errors only")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    from crawler.run import run
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

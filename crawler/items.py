@@ -1,0 +1,27 @@
+"""The Article item: the closed field vocabulary of the output (documented in the README)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Article:
+    """One article of the outlet, as written to the output (one JSON object a line)."""
+
+    id: str | None = None  # stable id: ARTI token (E3/E4), E2-<numId>, E1-<serial>
+    url: str | None = None  # canonical https://polish.cri.cn/... URL
+    era: str | None = None  # "E1".."E4": the CMS generation of the article's URL
+    headline: str | None = None
+    published: str | None = None  # ISO 8601 in Beijing time, e.g. 2024-07-03T19:56:10+08:00
+    modified: str | None = None  # ISO 8601, when the outlet reports a later edit
+    body: str | None = None  # paragraphs joined by a blank line, no noise
+    author: str | None = None  # initials such as "A. L.", or None
+    language: str | None = None  # ISO 639-1, "pl"
+    section: str | None = None  # listing URL the article was found in, when known
+    summary: str | None = None  # the outlet's teaser (E4 API `brief`)
+    images: list[str] = field(default_factory=list)  # image URLs
+    video: str | None = None  # video stream URL (E4 video articles)
+    extraction: str | None = None  # how the body was found: api, html, browser, fallback
+    fetched_at: str | None = None  # ISO 8601 UTC time of the fetch
+    version: int | None = None  # 1, then n+1 each time the text changes (set by dedupe)

@@ -1,0 +1,140 @@
+"""Item loader and its processors: all normalisation of headline, dates and body lives here."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+from typing import Any
+
+from itemloaders.processors import Compose, Identity, Join, MapCompose, TakeFirst
+from scrapy.loader import ItemLoader
+
+from crawler.edition import Edition
+from crawler.items import Article
+
+logger = logging.getLogger(__name__)
+
+EARLIEST = datetime(2004, 1, 1, tzinfo=timezone.utc)  # the Polish service's web archive starts then
+PARAGRAPH_SEPARATOR = "\n\n"
+
+# Spaces that are not U+0020 (NBSP, thin and figure spaces, ideographic space, ...).
+_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+# Zero-width and invisible formatting characters, and C0/C1 controls other than whitespace.
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
+_EPOCH_MS = re.compile(r"^\d{12,13}$")
+
+
+def clean_text(value: str | None) -> str | None:
+    """Entities decoded, invisible characters removed, whitespace collapsed, NFC; None if empty."""
+    if value is None:
+        return None
+    text = html.unescape(str(value))
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text).strip()
+    return unicodedata.normalize("NFC", text) or None
+
+
+def to_datetime(value: Any, loader_context: dict) -> datetime | None:
+    """An aware time in the edition's zone from a page's `YYYY-MM-DD HH:MM:SS`, API epoch
+    milliseconds, a datetime, or a URL date (midnight); None, with the reason logged, for
+    anything else, a time in the future or one before 2004. Never fuzzy."""
+    tz = loader_context["edition"].tz
+    when: datetime | None = None
+    if isinstance(value, datetime):
+        when = value if value.tzinfo else value.replace(tzinfo=tz)
+    elif isinstance(value, date):
+        when = datetime(value.year, value.month, value.day, tzinfo=tz)
+    elif isinstance(value, (int, float)) or (isinstance(value, str) and _EPOCH_MS.match(value.strip())):
+        try:
+            when = datetime.fromtimestamp(int(value) / 1000, tz)
+        except (OverflowError, ValueError, OSError):
+            when = None
+    elif isinstance(value, str) and (m := _DATETIME.search(value)):
+        try:
+            when = datetime(*(int(g or 0) for g in m.groups()), tzinfo=tz)  # type: ignore[misc]
+        except ValueError:
+            when = None
+    if when is None:
+        if value not in (None, ""):
+            logger.info("date rejected: cannot read %r", value)
+        return None
+    now = datetime.now(timezone.utc)
+    if when > now:
+        logger.warning("date rejected: %s is in the future", when.isoformat())
+        return None
+    if when < EARLIEST:
+        logger.warning("date rejected: %s is before 2004", when.isoformat())
+        return None
+    return when.astimezone(tz)
+
+
+def iso(value: datetime) -> str:
+    return value.isoformat()
+
+
+class BodyParagraphs:
+    """Input processor for one block of body lines (one page): each line cleaned, noise lines
+    dropped, and everything from an end marker (`Zobacz także`, ...) on cut off."""
+
+    def __call__(self, values: Iterable[str | None], loader_context: dict) -> list[str]:
+        edition: Edition = loader_context["edition"]
+        kept: list[str] = []
+        for raw in values:
+            for line in (raw or "").split("\n"):
+                text = clean_text(line)
+                if text is None:
+                    continue
+                if edition.ends_body(text):
+                    return kept
+                if not edition.is_noise_line(text):
+                    kept.append(text)
+        return kept
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def http_url(value: str | None) -> str | None:
+    """Keep only absolute http(s) URLs: no `javascript:`, `data:` or relative leftovers."""
+    text = clean_text(value)
+    return text if text and re.match(r"^https?://", text) else None
+
+
+class ArticleLoader(ItemLoader):
+    """Builds an Article; needs `edition` in its context."""
+
+    default_item_class = Article
+    default_output_processor = TakeFirst()
+
+    headline_in = MapCompose(clean_text)
+    summary_in = MapCompose(clean_text)
+    author_in = MapCompose(clean_text)
+    section_in = MapCompose(http_url)
+    video_in = MapCompose(http_url)
+    published_in = MapCompose(to_datetime)
+    published_out = Compose(TakeFirst(), iso)
+    modified_in = MapCompose(to_datetime)
+    modified_out = Compose(TakeFirst(), iso)
+    body_in = BodyParagraphs()
+    body_out = Join(PARAGRAPH_SEPARATOR)
+    images_in = MapCompose(http_url)
+    images_out = Identity()
+
+    def load_item(self) -> Article:
+        item: Article = super().load_item()
+        # Trailing initials are the author, not body text (DOSSIER section 4, E3).
+        if item.body:
+            body, initials = self.context["edition"].split_initials(item.body)
+            item.body = body or None
+            item.author = item.author or initials
+        if item.images:
+            item.images = unique(item.images)
+        # Join() gives "" for a body with no paragraphs: that is no body.
+        item.body = item.body or None
+        return item

@@ -1,0 +1,138 @@
+"""E4, the CGTN Nuxt platform (2025 - now): the JSON API first, the page HTML second.
+
+API shapes are VERIFIED on a sister edition (DOSSIER section 3); the article page's element
+ids and classes are UNKNOWN, so the HTML parser tries common article containers and then
+the element holding the most paragraph text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from parsel import Selector
+
+from crawler.parsers.base import (
+    Extract,
+    drop_leading_repeats,
+    first_text,
+    fragment_lines,
+    image_urls,
+    page_datetime,
+    selector_lines,
+    without_banners,
+)
+
+TITLE = ("h1 ::text", 'meta[property="og:title"]::attr(content)', "title::text")
+# Common article containers, tried before the paragraph-density search.
+BODY = (
+    '[itemprop="articleBody"]',
+    "#abody",
+    ".article-content",
+    ".detail-content",
+    ".content-detail",
+    ".article-body",
+    "article .content",
+)
+# The Nuxt mount point: its presence with no text marks a client-rendered shell.
+APP_ROOT = "#__nuxt, #app, [data-server-rendered]"
+DETAIL_TEMPLATES = ("ShijieyuDetail",)  # modules that carry an article body
+
+
+class ApiError(ValueError):
+    """The API answered, but not with a usable article."""
+
+
+def api_result(payload: Any) -> dict[str, Any]:
+    """The `result` of a `getData` envelope; ApiError when the answer reports a failure."""
+    if not isinstance(payload, dict):
+        raise ApiError("answer is not a JSON object")
+    if str(payload.get("succeed")) != "1":
+        raise ApiError(
+            f"succeed={payload.get('succeed')!r} errorCode={payload.get('errorCode')!r} "
+            f"errorMessage={str(payload.get('errorMessage'))[:200]!r}"
+        )
+    result = payload.get("result")
+    if not isinstance(result, dict):
+        raise ApiError("answer has no result object")
+    return result
+
+
+def parse_api_article(result: dict[str, Any]) -> Extract:
+    """An article `result`: body from `content`, else from a detail module's `content`."""
+    content = _text(result.get("content")) or next(_module_contents(result), "")
+    lines = fragment_lines(content)
+    video = result.get("video") if isinstance(result.get("video"), dict) else {}
+    photo = result.get("photo") if isinstance(result.get("photo"), dict) else {}
+    headline = _text(result.get("title")) or None
+    return Extract(
+        headline=headline,
+        published=[p for p in (_text(result.get("published")), _text(result.get("date"))) if p],
+        paragraphs=drop_leading_repeats(lines, headline),
+        summary=_text(result.get("brief")) or None,
+        modified=_text(result.get("modifyDate")) or None,
+        images=[u for u in (_text(photo.get("large")), _text(photo.get("thurm"))) if u][:1],
+        video=_text(video.get("url")) or None,
+        method="api",
+    )
+
+
+def parse_html(html: str, url: str) -> Extract:
+    page = without_banners(Selector(text=html))
+    headline = first_text(page, *TITLE)
+    container = _body_container(page)
+    lines = selector_lines(container) if container is not None else []
+    published = page_datetime(page)
+    return Extract(
+        headline=headline,
+        published=[published] if published else [],
+        paragraphs=drop_leading_repeats(lines, headline),
+        images=image_urls(container, url) if container is not None else [],
+    )
+
+
+def is_shell(html: str) -> bool:
+    """A client-rendered shell: the app root is there but holds no paragraph text."""
+    page = Selector(text=html)
+    root = page.css(APP_ROOT)
+    if not root:
+        return False
+    return not any(t.strip() for t in root.css("p ::text, h1 ::text").getall())
+
+
+def _body_container(page: Selector) -> Selector | None:
+    for query in BODY:
+        found = page.css(query)
+        if found and found[0].css("p"):
+            return found[0]
+    # Unknown markup: the element whose own <p> children hold the most text.
+    best, best_size = None, 0
+    for candidate in page.xpath("//*[p]"):
+        size = sum(len(t.strip()) for t in candidate.xpath("./p//text()").getall())
+        if size > best_size:
+            best, best_size = candidate, size
+    return best
+
+
+def _module_contents(result: dict[str, Any]) -> Iterator[str]:
+    """`content` strings inside `result.modules`, those of detail templates first."""
+    modules = [m for m in result.get("modules") or [] if isinstance(m, dict)]
+    detail = [m for m in modules if str(m.get("templateName", "")).startswith(DETAIL_TEMPLATES)]
+    for module in detail + modules:
+        yield from _contents(module)
+
+
+def _contents(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("content"), str) and node["content"].strip():
+            yield node["content"]
+        for value in node.values():
+            if isinstance(value, (dict, list)):
+                yield from _contents(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _contents(value)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))

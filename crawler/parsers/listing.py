@@ -1,0 +1,62 @@
+"""E4 listings: cards and section links from a home or section `getData` result."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Card:
+    """One card of a listing: a link with what the listing tells about it."""
+
+    link: str
+    date: str = ""  # epoch ms as a string; "" on navigation cards
+    modify_date: str = ""
+    brief: str = ""
+    video: str = ""
+    photo: str = ""
+
+
+def cards(result: dict[str, Any]) -> Iterator[Card]:
+    """Every card with a link, in page order (`modules[].cardgroups[].cardgroup.cards[].card`)."""
+    for module in _dicts(result.get("modules")):
+        for group in _dicts(module.get("cardgroups")):
+            cardgroup = group.get("cardgroup")
+            if not isinstance(cardgroup, dict):
+                continue
+            for entry in _dicts(cardgroup.get("cards")):
+                card = entry.get("card")
+                if not isinstance(card, dict) or not _str(card.get("link")):
+                    continue  # empty cards occur
+                video = card.get("video") if isinstance(card.get("video"), dict) else {}
+                photo = card.get("photo") if isinstance(card.get("photo"), dict) else {}
+                yield Card(
+                    link=_str(card.get("link")),
+                    date=_str(card.get("date")),
+                    modify_date=_str(card.get("modifyDate")),
+                    brief=_str(card.get("brief")),
+                    video=_str(video.get("url")),
+                    photo=_str(photo.get("large")) or _str(photo.get("thurm")),
+                )
+
+
+def module_links(result: dict[str, Any]) -> Iterator[str]:
+    """Links of modules and card groups ("more" links to section pages)."""
+    for module in _dicts(result.get("modules")):
+        if _str(module.get("link")):
+            yield _str(module["link"])
+        for group in _dicts(module.get("cardgroups")):
+            cardgroup = group.get("cardgroup")
+            if isinstance(cardgroup, dict) and _str(cardgroup.get("link")):
+                yield _str(cardgroup["link"])
+
+
+def _dicts(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, list):
+        yield from (v for v in value if isinstance(v, dict))
+
+
+def _str(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ("" if value is None else str(value))

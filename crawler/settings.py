@@ -1,0 +1,68 @@
+"""Scrapy settings of the project: polite defaults, grouped by concern.
+
+The project's own settings (prefix CRAWLER_) are read once into `crawler.config.CrawlerConfig`;
+the README has a table of every one.
+"""
+
+import shutil
+
+BOT_NAME = "cri-crawler"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+COMMANDS_MODULE = "crawler.commands"  # `crawl` checks spider arguments before any request
+
+# -- Politeness ------------------------------------------------------------------------------
+USER_AGENT = "cri-crawler/0.1 (+https://github.com/cri-crawler/cri-crawler; research monitoring)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+# -- Nothing listens: no telnet console, no remote control ----------------------------------
+TELNETCONSOLE_ENABLED = False
+EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
+
+# -- Output ----------------------------------------------------------------------------------
+FEED_EXPORT_ENCODING = "utf-8"
+CRAWLER_DATA_DIR = "data"
+CRAWLER_EDITION = "polish"
+
+# -- Discovery -------------------------------------------------------------------------------
+CRAWLER_EMPTY_PAGES_STOP = 3
+CRAWLER_MAX_LISTING_PAGES = 500
+
+# -- Browser for client-rendered pages (scrapy-playwright, Debian's Chromium) ----------------
+# Our handler starts Playwright only at the first page that needs it (crawler/browser.py).
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.browser.LazyBrowserDownloadHandler",
+    "https": "crawler.browser.LazyBrowserDownloadHandler",
+}
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+CRAWLER_BROWSER = True
+CRAWLER_BROWSER_TIMEOUT_MS = 30000
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": shutil.which("chromium") or "/usr/bin/chromium",
+    "headless": True,
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+    ],
+}
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000
+
+# -- Logging ---------------------------------------------------------------------------------
+LOG_LEVEL = "INFO"

@@ -1,0 +1,398 @@
+"""The `cri` spider: discovery over the outlet's four eras, and dispatch to the era parsers.
+
+Modes (spider arguments, see the README):
+- none: monitoring discovery: robots.txt and sitemaps, the E4 API home page, the sections it
+  links to and their first page of cards;
+- `since=YYYY-MM-DD`: backfill: section pagination and sitemaps down to that date;
+- `urls=...` / `url_file=...`: exactly these pages;
+- `base_url=http://HOST:PORT`: every outlet URL is fetched from there (the local replica),
+  items keep canonical URLs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import UsageError
+from scrapy.http import JsonRequest, Request, Response
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from crawler.config import CrawlerConfig
+from crawler.edition import Edition, load_edition
+from crawler.items import Article
+from crawler.loaders import ArticleLoader
+from crawler.parsers import Extract, e1, e2, e3, e4, fallback
+from crawler.parsers.listing import Card, cards, module_links
+from crawler.urls import Kind, PageRef, classify, rebase
+
+logger = logging.getLogger(__name__)
+
+HTML_PARSERS = {"E1": e1.parse, "E2": e2.parse, "E3": e3.parse, "E4": e4.parse_html}
+ARTICLE_PRIORITY = 10  # articles before more listings: items flow while discovery goes on
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """The spider arguments, checked before any request."""
+
+    since: date | None = None
+    urls: tuple[str, ...] = ()
+    base_url: str | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        edition: Edition,
+        since: str | None = None,
+        urls: str | None = None,
+        url_file: str | None = None,
+        base_url: str | None = None,
+    ) -> CrawlOptions:
+        parsed_since = None
+        if since:
+            try:
+                parsed_since = date.fromisoformat(since.strip())
+            except ValueError:
+                raise UsageError(f"since={since!r} is not a date (YYYY-MM-DD)") from None
+        if base_url:
+            parts = urlsplit(base_url.strip())
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise UsageError(f"base_url={base_url!r} is not an http(s) URL")
+            base_url = f"{parts.scheme}://{parts.netloc}"
+        listed = [u.strip() for u in (urls or "").split(",") if u.strip()]
+        if url_file:
+            try:
+                text = Path(url_file).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise UsageError(f"url_file={url_file!r}: {exc.strerror}") from None
+            listed += [
+                line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+            ]
+        for url in listed:
+            if classify(url, edition) is None:
+                raise UsageError(f"not a URL of {edition.canonical_host}: {url}")
+        return cls(since=parsed_since, urls=tuple(listed), base_url=base_url)
+
+
+class CriSpider(scrapy.Spider):
+    name = "cri"
+
+    def __init__(
+        self,
+        since: str | None = None,
+        urls: str | None = None,
+        url_file: str | None = None,
+        base_url: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._args = {"since": since, "urls": urls, "url_file": url_file, "base_url": base_url}
+
+    @classmethod
+    def check_arguments(cls, settings: Any, **kwargs: Any) -> CrawlOptions:
+        """The spider arguments, checked; UsageError (one line) before any request."""
+        config = CrawlerConfig.from_settings(settings)
+        known = {"since", "urls", "url_file", "base_url"}
+        return CrawlOptions.parse(
+            load_edition(config.edition), **{k: v for k, v in kwargs.items() if k in known}
+        )
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> CriSpider:
+        spider: CriSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.config = CrawlerConfig.from_settings(crawler.settings)
+        spider.edition = load_edition(spider.config.edition)
+        spider.options = cls.check_arguments(crawler.settings, **spider._args)
+        spider.seen_articles: set[str] = set()
+        spider.seen_listings: set[str] = set()
+        return spider
+
+    # -- discovery -------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        if self.options.urls:
+            for url in self.options.urls:
+                for request in self._follow(url):
+                    yield request
+            return
+        home = f"https://{self.edition.canonical_host}"
+        yield Request(self._fetch_url(home + "/robots.txt"), callback=self.parse_robots,
+                      errback=self.on_discovery_error)
+        for request in self._listing(PageRef(Kind.HOME, home + "/")):
+            yield request
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        found = list(sitemap_urls_from_robots(response.text, base_url=response.url))
+        if not found:
+            found = [f"https://{self.edition.canonical_host}/sitemap_index.xml"]
+        for url in found:
+            yield Request(self._fetch_url(url), callback=self.parse_sitemap,
+                          errback=self.on_discovery_error)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        try:
+            sitemap = Sitemap(response.body)
+        except Exception as exc:  # lxml raises several types on hostile input
+            self._skip("sitemap_unreadable", response.url, str(exc))
+            return
+        for entry in sitemap:
+            loc = entry.get("loc", "")
+            if sitemap.type == "sitemapindex":
+                if classify(loc, self.edition) is not None:
+                    yield Request(self._fetch_url(loc), callback=self.parse_sitemap,
+                                  errback=self.on_discovery_error)
+                continue
+            lastmod = entry.get("lastmod", "")
+            if self._before_since(lastmod[:10]):
+                continue
+            yield from self._follow(loc)
+
+    def parse_listing(self, response: Response, ref: PageRef, page: int, empty_run: int) -> Iterator[Request]:
+        try:
+            result = e4.api_result(response.json())
+        except (ValueError, e4.ApiError) as exc:
+            self._skip("listing_unreadable", ref.url, str(exc))
+            return
+        new_articles = 0
+        oldest: date | None = None
+        for card in cards(result):
+            target = classify(card.link, self.edition)
+            if target is None or target.kind is not Kind.ARTICLE:
+                if target is not None and target.kind is Kind.SECTION:
+                    yield from self._listing(target)
+                continue
+            card_day = self._card_date(card)
+            oldest = card_day if oldest is None or (card_day and card_day < oldest) else oldest
+            if card_day and self._before_since(card_day.isoformat()):
+                continue
+            if target.id not in self.seen_articles:
+                new_articles += 1
+                yield from self._article(target, card=card, section=ref.url)
+        for link in module_links(result):
+            target = classify(link, self.edition)
+            if target is not None and target.kind is Kind.SECTION:
+                yield from self._listing(target)
+        if new_articles == 0:
+            self.crawler.stats.inc_value("cri/listing/no_new_article")
+        if ref.kind is Kind.SECTION and self.options.since is not None:
+            yield from self._next_page(ref, page, 0 if new_articles else empty_run + 1, oldest)
+
+    def _next_page(self, ref: PageRef, page: int, empty_run: int, oldest: date | None) -> Iterator[Request]:
+        if empty_run >= self.config.empty_pages_stop:
+            self.crawler.stats.inc_value("cri/listing/stopped_empty")
+            return
+        if oldest is not None and self.options.since and oldest < self.options.since:
+            return  # this page already reached past the backfill date
+        if page >= self.config.max_listing_pages:
+            self.crawler.stats.inc_value("cri/listing/page_cap")
+            logger.warning("section %s: stopped at the page cap (%d)", ref.url, page)
+            return
+        yield self._api_request(
+            f"{ref.url}?page={page + 1}", self.parse_listing,
+            cb_kwargs={"ref": ref, "page": page + 1, "empty_run": empty_run},
+        )
+
+    def _follow(self, url: str) -> Iterator[Request]:
+        """Requests for any outlet URL: an article, a listing, or a logged skip."""
+        ref = classify(url, self.edition)
+        if ref is None:
+            self.crawler.stats.inc_value("cri/skipped/offsite")
+        elif ref.kind is Kind.ARTICLE:
+            yield from self._article(ref)
+        elif ref.kind in (Kind.SECTION, Kind.HOME):
+            yield from self._listing(ref)
+        else:
+            self._skip(f"not_article/{ref.kind.value}", ref.url, "not an article page")
+
+    def _listing(self, ref: PageRef) -> Iterator[Request]:
+        if ref.url in self.seen_listings:
+            return
+        self.seen_listings.add(ref.url)
+        yield self._api_request(
+            ref.url, self.parse_listing, cb_kwargs={"ref": ref, "page": 1, "empty_run": 0}
+        )
+
+    # -- articles --------------------------------------------------------------------------
+
+    def _article(self, ref: PageRef, card: Card | None = None, section: str | None = None) -> Iterator[Request]:
+        if ref.id in self.seen_articles:
+            self.crawler.stats.inc_value("cri/duplicate_link")
+            return
+        self.seen_articles.add(ref.id)  # type: ignore[arg-type]
+        context = {"ref": ref, "card": card, "section": section}
+        if ref.era == "E4":
+            yield self._api_request(ref.url, self.parse_api_article, cb_kwargs=context,
+                                    errback=self.on_api_error, priority=ARTICLE_PRIORITY)
+        else:
+            yield self._html_request(ref, context)
+
+    def _html_request(self, ref: PageRef, context: dict[str, Any], page: int = 1,
+                      done: Extract | None = None) -> Request:
+        return Request(
+            self._fetch_url(ref.page_url(page)),
+            callback=self.parse_article_html,
+            errback=self.on_article_error,
+            cb_kwargs={**context, "page": page, "done": done},
+            priority=ARTICLE_PRIORITY,
+        )
+
+    def parse_api_article(self, response: Response, ref: PageRef, card: Card | None,
+                          section: str | None) -> Iterator[Any]:
+        context = {"ref": ref, "card": card, "section": section}
+        try:
+            extract = e4.parse_api_article(e4.api_result(response.json()))
+        except (ValueError, e4.ApiError) as exc:
+            self.crawler.stats.inc_value("cri/api/unusable")
+            logger.info("API gave no article for %s (%s); trying the page", ref.url, exc)
+            yield self._html_request(ref, context)
+            return
+        if not extract.paragraphs:
+            self.crawler.stats.inc_value("cri/api/no_body")
+            yield self._html_request(ref, context)
+            return
+        yield from self._item(ref, extract, card, section)
+
+    def on_api_error(self, failure: Failure) -> Iterator[Request]:
+        request = failure.request  # type: ignore[attr-defined]
+        self.crawler.stats.inc_value("cri/api/failed")
+        logger.info("API request failed for %s (%s); trying the page",
+                    request.cb_kwargs["ref"].url, failure.getErrorMessage())
+        context = {k: request.cb_kwargs[k] for k in ("ref", "card", "section")}
+        yield self._html_request(context["ref"], context)
+
+    def parse_article_html(self, response: Response, ref: PageRef, card: Card | None,
+                           section: str | None, page: int, done: Extract | None) -> Iterator[Any]:
+        if not hasattr(response, "text"):
+            self._skip("not_html", ref.url, f"content type {response.headers.get('Content-Type')!r}")
+            return
+        html = response.text
+        extract = HTML_PARSERS[ref.era](html, response.url)  # type: ignore[index]
+        if response.meta.get("playwright"):
+            extract = replace(extract, method="browser")
+        if done is not None:  # a later page of a multi-page E1 article
+            extract = replace(done, more_pages=[*done.more_pages, extract.paragraphs],
+                              pages=max(done.pages, extract.pages))
+        if page < extract.pages:
+            yield self._html_request(ref, {"ref": ref, "card": card, "section": section},
+                                     page=page + 1, done=extract)
+            return
+        if not extract.paragraphs and not extract.more_pages:
+            if ref.era == "E4" and e4.is_shell(html) and not response.meta.get("playwright"):
+                yield from self._browser_request(ref, card, section)
+                return
+            generic = fallback.parse(html, response.url)
+            if generic.paragraphs:
+                extract = replace(extract, paragraphs=generic.paragraphs, method="fallback",
+                                  headline=extract.headline or generic.headline)
+        yield from self._item(ref, extract, card, section)
+
+    def _browser_request(self, ref: PageRef, card: Card | None, section: str | None) -> Iterator[Request]:
+        if not self.config.browser:
+            self._skip("shell_without_browser", ref.url, "client-rendered page and CRAWLER_BROWSER is off")
+            return
+        self.crawler.stats.inc_value("cri/browser/requests")
+        yield Request(
+            self._fetch_url(ref.url),
+            callback=self.parse_article_html,
+            errback=self.on_article_error,
+            cb_kwargs={"ref": ref, "card": card, "section": section, "page": 1, "done": None},
+            meta={
+                "playwright": True,
+                "playwright_page_goto_kwargs": {
+                    "wait_until": "networkidle",
+                    "timeout": self.config.browser_timeout_ms,
+                },
+            },
+            priority=ARTICLE_PRIORITY,
+            dont_filter=True,  # the same URL was fetched once without the browser
+        )
+
+    def on_article_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        ref = request.cb_kwargs.get("ref")
+        self._skip("fetch_failed", ref.url if ref else request.url, failure.getErrorMessage())
+
+    def on_discovery_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self._skip("discovery_failed", request.url, failure.getErrorMessage())
+
+    # -- items -----------------------------------------------------------------------------
+
+    def _item(self, ref: PageRef, extract: Extract, card: Card | None, section: str | None) -> Iterator[Article]:
+        loader = ArticleLoader(edition=self.edition)
+        loader.add_value("id", ref.id)
+        loader.add_value("url", ref.url)
+        loader.add_value("era", ref.era)
+        loader.add_value("language", self.edition.language)
+        loader.add_value("headline", extract.headline)
+        loader.add_value("published", extract.published)
+        if card is not None:
+            loader.add_value("published", card.date)
+        loader.add_value("published", ref.url_date)
+        for block in (extract.paragraphs, *extract.more_pages):
+            loader.add_value("body", block)  # one call a page: each page's end markers cut it
+        loader.add_value("author", extract.author)
+        loader.add_value("summary", extract.summary or (card.brief if card else None))
+        loader.add_value("modified", extract.modified or (card.modify_date if card else None))
+        loader.add_value("images", extract.images + ([card.photo] if card and card.photo else []))
+        loader.add_value("video", extract.video or (card.video if card else None))
+        loader.add_value("section", section)
+        loader.add_value("extraction", extract.method)
+        loader.add_value("fetched_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        item = loader.load_item()
+        if item.modified and item.published and item.modified <= item.published:
+            item.modified = None  # the outlet reports no later edit
+        if not item.body:
+            self._skip("no_body", ref.url, "no article text found")
+            return
+        if not item.published:
+            self._skip("no_date", ref.url, "no readable publication time")
+            return
+        if self._before_since(item.published[:10]):
+            self.crawler.stats.inc_value("cri/skipped/before_since")
+            return
+        stats = self.crawler.stats
+        stats.inc_value(f"cri/extraction/{item.extraction}")
+        stats.inc_value(f"cri/items/era/{item.era}")
+        yield item
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _api_request(self, page_url: str, callback: Any, cb_kwargs: dict[str, Any],
+                     errback: Any = None, priority: int = 0) -> JsonRequest:
+        api = self._fetch_url(f"https://{self.edition.canonical_host}/api/getData")
+        return JsonRequest(api, data={"id": page_url}, callback=callback, cb_kwargs=cb_kwargs,
+                           errback=errback or self.on_discovery_error, priority=priority)
+
+    def _fetch_url(self, url: str) -> str:
+        return rebase(url, self.options.base_url)
+
+    def _card_date(self, card: Card) -> date | None:
+        if card.date.isdigit():
+            try:
+                return datetime.fromtimestamp(int(card.date) / 1000, self.edition.tz).date()
+            except (OverflowError, ValueError, OSError):
+                return None
+        return None
+
+    def _before_since(self, day: str) -> bool:
+        if not self.options.since or not day:
+            return False
+        try:
+            return date.fromisoformat(day[:10]) < self.options.since
+        except ValueError:
+            return False
+
+    def _skip(self, reason: str, url: str, detail: str) -> None:
+        self.crawler.stats.inc_value(f"cri/skipped/{reason}")
+        logger.info("skipped %s: %s (%s)", url, reason, detail)
