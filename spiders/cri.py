@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +29,7 @@ from twisted.python.failure import Failure
 from crawler.config import CrawlerConfig
 from crawler.edition import Edition, load_edition
 from crawler.items import Article
-from crawler.loaders import ArticleLoader
+from crawler.articles import build_article
 from crawler.parsers import Extract, e1, e2, e3, e4, fallback
 from crawler.parsers.listing import Card, cards, module_links
 from crawler.urls import Kind, PageRef, classify, rebase
@@ -329,29 +329,7 @@ class CriSpider(scrapy.Spider):
     # -- items -----------------------------------------------------------------------------
 
     def _item(self, ref: PageRef, extract: Extract, card: Card | None, section: str | None) -> Iterator[Article]:
-        loader = ArticleLoader(edition=self.edition)
-        loader.add_value("id", ref.id)
-        loader.add_value("url", ref.url)
-        loader.add_value("era", ref.era)
-        loader.add_value("language", self.edition.language)
-        loader.add_value("headline", extract.headline)
-        loader.add_value("published", extract.published)
-        if card is not None:
-            loader.add_value("published", card.date)
-        loader.add_value("published", ref.url_date)
-        for block in (extract.paragraphs, *extract.more_pages):
-            loader.add_value("body", block)  # one call a page: each page's end markers cut it
-        loader.add_value("author", extract.author)
-        loader.add_value("summary", extract.summary or (card.brief if card else None))
-        loader.add_value("modified", extract.modified or (card.modify_date if card else None))
-        loader.add_value("images", extract.images + ([card.photo] if card and card.photo else []))
-        loader.add_value("video", extract.video or (card.video if card else None))
-        loader.add_value("section", section)
-        loader.add_value("extraction", extract.method)
-        loader.add_value("fetched_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        item = loader.load_item()
-        if item.modified and item.published and item.modified <= item.published:
-            item.modified = None  # the outlet reports no later edit
+        item = build_article(self.edition, ref, extract, card=card, section=section)
         if not item.body:
             self._skip("no_body", ref.url, "no article text found")
             return

@@ -1,0 +1,48 @@
+"""From a parsed page to an Article: the one place where parser output meets the loader."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from crawler.edition import Edition
+from crawler.items import Article
+from crawler.loaders import ArticleLoader
+from crawler.parsers import Extract
+from crawler.parsers.listing import Card
+from crawler.urls import PageRef
+
+
+def build_article(
+    edition: Edition,
+    ref: PageRef,
+    extract: Extract,
+    card: Card | None = None,
+    section: str | None = None,
+    fetched_at: datetime | None = None,
+) -> Article:
+    """The normalised item; values from the page first, then from the listing's card, then
+    from the URL (published date)."""
+    loader = ArticleLoader(edition=edition)
+    loader.add_value("id", ref.id)
+    loader.add_value("url", ref.url)
+    loader.add_value("era", ref.era)
+    loader.add_value("language", edition.language)
+    loader.add_value("headline", extract.headline)
+    loader.add_value("published", extract.published)
+    loader.add_value("published", card.date if card else None)
+    loader.add_value("published", ref.url_date)
+    for block in (extract.paragraphs, *extract.more_pages):
+        loader.add_value("body", block)  # one call a page: each page's end markers cut it
+    loader.add_value("author", extract.author)
+    loader.add_value("summary", extract.summary or (card.brief if card else None))
+    loader.add_value("modified", extract.modified or (card.modify_date if card else None))
+    loader.add_value("images", extract.images + ([card.photo] if card and card.photo else []))
+    loader.add_value("video", extract.video or (card.video if card else None))
+    loader.add_value("section", section)
+    loader.add_value("extraction", extract.method)
+    when = fetched_at or datetime.now(timezone.utc)
+    loader.add_value("fetched_at", when.isoformat(timespec="seconds"))
+    item: Article = loader.load_item()
+    if item.modified and item.published and item.modified <= item.published:
+        item.modified = None  # the outlet reports no later edit
+    return item
