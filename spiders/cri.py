@@ -164,7 +164,7 @@ class CriSpider(scrapy.Spider):
             self._skip("listing_unreadable", ref.url, str(exc))
             return
         new_articles = 0
-        oldest: date | None = None
+        newest: date | None = None
         for card in cards(result):
             target = classify(card.link, self.edition)
             if target is None or target.kind is not Kind.ARTICLE:
@@ -172,7 +172,8 @@ class CriSpider(scrapy.Spider):
                     yield from self._listing(target)
                 continue
             card_day = self._card_date(card)
-            oldest = card_day if oldest is None or (card_day and card_day < oldest) else oldest
+            if card_day and (newest is None or card_day > newest):
+                newest = card_day
             if card_day and self._before_since(card_day.isoformat()):
                 continue
             if target.id not in self.seen_articles:
@@ -185,14 +186,16 @@ class CriSpider(scrapy.Spider):
         if new_articles == 0:
             self.crawler.stats.inc_value("cri/listing/no_new_article")
         if ref.kind is Kind.SECTION and self.options.since is not None:
-            yield from self._next_page(ref, page, 0 if new_articles else empty_run + 1, oldest)
+            yield from self._next_page(ref, page, 0 if new_articles else empty_run + 1, newest)
 
-    def _next_page(self, ref: PageRef, page: int, empty_run: int, oldest: date | None) -> Iterator[Request]:
+    def _next_page(self, ref: PageRef, page: int, empty_run: int, newest: date | None) -> Iterator[Request]:
         if empty_run >= self.config.empty_pages_stop:
             self.crawler.stats.inc_value("cri/listing/stopped_empty")
             return
-        if oldest is not None and self.options.since and oldest < self.options.since:
-            return  # this page already reached past the backfill date
+        if newest is not None and self.options.since and newest < self.options.since:
+            # Every card here is older than the backfill date. Not the oldest card: migrated
+            # articles keep their old date among new ones, so one old card proves nothing.
+            return
         if page >= self.config.max_listing_pages:
             self.crawler.stats.inc_value("cri/listing/page_cap")
             logger.warning("section %s: stopped at the page cap (%d)", ref.url, page)

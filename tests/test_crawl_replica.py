@@ -1,0 +1,92 @@
+"""End to end: the `cri` spider against the local replica equals the replica's ground truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.crawling import CrawlResult, scrapy_crawl
+from tests.replica import ReplicaServer
+
+ARTICLES = 400  # generated articles on top of the real samples: every era and variant
+
+
+@pytest.fixture(scope="module")
+def site_server():
+    with ReplicaServer(articles=ARTICLES, seed=7) as server:
+        yield server
+
+
+def assert_same_items(result: CrawlResult, expected: list[dict[str, Any]]) -> None:
+    """Every expected article exactly once, every field of the ground truth equal."""
+    assert result.returncode == 0, result.log[-3000:]
+    ids = [item["id"] for item in result.items]
+    assert len(ids) == len(set(ids)), "an article was written twice"
+    fields = list(expected[0])
+    got = {item["id"]: {k: item.get(k) for k in fields} for item in result.items}
+    want = {item["id"]: item for item in expected}
+    missing = sorted(want.keys() - got.keys())
+    extra = sorted(got.keys() - want.keys())
+    differing = {
+        i: {k: (got[i][k], want[i][k]) for k in fields if got[i][k] != want[i][k]}
+        for i in want.keys() & got.keys()
+        if got[i] != want[i]
+    }
+    assert (missing, extra, differing) == ([], [], {})
+
+
+def test_default_crawl_finds_exactly_the_newest_articles(site_server: ReplicaServer, tmp_path: Path) -> None:
+    result = scrapy_crawl(tmp_path, site_server.base_url)
+    assert_same_items(result, site_server.site.expected(reach="monitor"))
+    stats = result.stats
+    assert stats["finish_reason"] == "finished"
+    # The client-rendered shells among the newest articles went through Chromium.
+    assert stats.get("cri/extraction/browser", 0) >= 1
+    assert stats.get("cri/extraction/api", 0) >= 1
+    assert stats.get("cri/extraction/html", 0) >= 1
+    assert stats.get("cri/extraction/fallback", 0) == 0
+
+
+def test_backfill_since_walks_pagination_down_to_the_date(site_server: ReplicaServer, tmp_path: Path) -> None:
+    expected_all = site_server.site.expected(reach="backfill")
+    days = sorted(item["published"][:10] for item in expected_all)
+    since = days[len(days) // 3]  # old enough to need several pages of every section
+    result = scrapy_crawl(tmp_path, site_server.base_url, {"since": since})
+    expected = site_server.site.expected(reach="backfill", since=since)
+    assert len(expected) > len(site_server.site.expected(reach="monitor", since=since))
+    assert_same_items(result, expected)
+
+
+def test_url_file_crawl_of_every_era_and_alias_form(site_server: ReplicaServer, tmp_path: Path) -> None:
+    urls = site_server.site.urls(reach="url_only")
+    url_file = tmp_path / "urls.txt"
+    url_file.write_text("# old eras, reachable only by URL\n" + "\n".join(urls) + "\n", encoding="utf-8")
+    result = scrapy_crawl(tmp_path / "crawl", site_server.base_url, {"url_file": str(url_file)})
+    assert_same_items(result, site_server.site.expected(reach="url_only"))
+    eras = {item["era"] for item in result.items}
+    assert eras == {"E1", "E2", "E3"}
+    # No page of these eras needs a browser: Playwright is never started.
+    assert "cri/browser/started" not in result.stats
+
+
+def test_seed_article_is_exact(site_server: ReplicaServer, tmp_path: Path) -> None:
+    seed = "https://polish.cri.cn/2024/07/03/ARTIzR7mcXGTA3meOEfr1fMJ240703.shtml"
+    result = scrapy_crawl(tmp_path, site_server.base_url, {"urls": seed + "?spm=C78358.1"})
+    [item] = result.items
+    text = (Path(__file__).resolve().parents[2] / "shared/site/seed-article-2024-07-03.txt")
+    lines = [line.strip() for line in text.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert item["headline"] == lines[1] == "Xi Jinping przeprowadził rozmowy z prezydentem Kazachstanu"
+    assert item["published"] == "2024-07-03T19:56:10+08:00"
+    assert item["author"] == "A. L."
+    body_lines = lines[lines.index("Podziel się:") + 1 : lines.index("Our Privacy Statement & Cookie Policy")]
+    body_lines[-1] = body_lines[-1].removesuffix(" (A. L.)")
+    assert item["body"] == "\n\n".join(body_lines)
+
+
+def test_requests_each_article_once(site_server: ReplicaServer, tmp_path: Path) -> None:
+    """Alias forms in listings, sitemaps and cards never make a second article request."""
+    result = scrapy_crawl(tmp_path, site_server.base_url)
+    assert result.stats.get("cri/duplicate_link", 0) > 0  # the replica repeats articles
+    assert len(result.items) == len({i["id"] for i in result.items})
