@@ -30,13 +30,12 @@ from crawler.config import CrawlerConfig
 from crawler.edition import Edition, load_edition
 from crawler.items import Article
 from crawler.articles import build_article
-from crawler.parsers import Extract, e1, e2, e3, e4, fallback
+from crawler.parsers import HTML_PARSERS, Extract, e4, fallback, merge_pages
 from crawler.parsers.listing import Card, cards, module_links
 from crawler.urls import Kind, PageRef, classify, rebase
 
 logger = logging.getLogger(__name__)
 
-HTML_PARSERS = {"E1": e1.parse, "E2": e2.parse, "E3": e3.parse, "E4": e4.parse_html}
 ARTICLE_PRIORITY = 10  # articles before more listings: items flow while discovery goes on
 
 
@@ -283,8 +282,7 @@ class CriSpider(scrapy.Spider):
         if response.meta.get("playwright"):
             extract = replace(extract, method="browser")
         if done is not None:  # a later page of a multi-page E1 article
-            extract = replace(done, more_pages=[*done.more_pages, extract.paragraphs],
-                              pages=max(done.pages, extract.pages))
+            extract = merge_pages([done, extract])
         if page < extract.pages:
             yield self._html_request(ref, {"ref": ref, "card": card, "section": section},
                                      page=page + 1, done=extract)
