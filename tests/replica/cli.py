@@ -1,0 +1,145 @@
+"""Command line of the replica.
+
+    python -m tests.replica serve --port 0 [--articles N] [--seed S]
+    python -m tests.replica expected [--articles N] [--seed S] [--reach R] [--since YYYY-MM-DD]
+    python -m tests.replica urls [--articles N] [--seed S] [--reach R]
+
+``serve`` prints ``serving on http://127.0.0.1:PORT`` as its first line and serves until
+SIGINT/SIGTERM.  Bad input gives one ``replica: error: ...`` line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import os
+import signal
+import sys
+import threading
+from datetime import date
+from typing import NoReturn
+
+from .corpus import REACHES
+from .server import ReplicaServer
+from .site import Site
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that reports errors in one line, without the usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        _fail(message)
+
+
+def _fail(message: str) -> NoReturn:
+    sys.stderr.write(f"replica: error: {message}\n")
+    sys.stderr.flush()
+    sys.exit(2)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="replica", description="Local replica of polish.cri.cn")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    def corpus_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--articles", type=_count, default=0, help="generated articles (default 0)")
+        sub.add_argument("--seed", type=_seed, default=1, help="generator seed (default 1)")
+
+    serve = commands.add_parser("serve", help="serve the replica")
+    serve.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (0: a free one)")
+    corpus_options(serve)
+
+    expected = commands.add_parser("expected", help="print the ground truth as JSON Lines")
+    corpus_options(expected)
+    expected.add_argument("--reach", choices=REACHES, default="all")
+    expected.add_argument("--since", type=_date, default=None)
+
+    urls = commands.add_parser("urls", help="print article URLs, one a line")
+    corpus_options(urls)
+    urls.add_argument("--reach", choices=REACHES, default="all")
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    server = ReplicaServer(articles=args.articles, seed=args.seed, port=args.port)
+    try:
+        server.start()
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            _fail(f"port {args.port} is already in use")
+        _fail(f"cannot listen on port {args.port}: {exc.strerror or exc}")
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    print(f"serving on {server.base_url}", flush=True)
+    try:
+        while not stop.wait(0.2):
+            pass
+    finally:
+        server.stop()
+    return 0
+
+
+def _write_lines(lines: object) -> int:
+    try:
+        out = sys.stdout
+        for line in lines:  # type: ignore[attr-defined]
+            out.write(line)
+            out.write("\n")
+        out.flush()
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    site = Site(articles=args.articles, seed=args.seed)
+    if args.command == "expected":
+        items = site.iter_expected(args.reach, args.since)
+        return _write_lines(json.dumps(item, ensure_ascii=False) for item in items)
+    return _write_lines(site.urls(args.reach))
