@@ -233,8 +233,10 @@ class CriSpider(scrapy.Spider):
         self.seen_articles.add(ref.id)  # type: ignore[arg-type]
         context = {"ref": ref, "card": card, "section": section}
         if ref.era == "E4":
+            # No retries: when the API fails, the article's own page is the next source.
             yield self._api_request(ref.url, self.parse_api_article, cb_kwargs=context,
-                                    errback=self.on_api_error, priority=ARTICLE_PRIORITY)
+                                    errback=self.on_api_error, priority=ARTICLE_PRIORITY,
+                                    meta={"dont_retry": True})
         else:
             yield self._html_request(ref, context)
 
@@ -348,10 +350,12 @@ class CriSpider(scrapy.Spider):
     # -- helpers ---------------------------------------------------------------------------
 
     def _api_request(self, page_url: str, callback: Any, cb_kwargs: dict[str, Any],
-                     errback: Any = None, priority: int = 0) -> JsonRequest:
+                     errback: Any = None, priority: int = 0,
+                     meta: dict[str, Any] | None = None) -> JsonRequest:
         api = self._fetch_url(f"https://{self.edition.canonical_host}/api/getData")
         return JsonRequest(api, data={"id": page_url}, callback=callback, cb_kwargs=cb_kwargs,
-                           errback=errback or self.on_discovery_error, priority=priority)
+                           errback=errback or self.on_discovery_error, priority=priority,
+                           meta=meta)
 
     def _fetch_url(self, url: str) -> str:
         return rebase(url, self.options.base_url)
