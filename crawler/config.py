@@ -19,6 +19,10 @@ class CrawlerConfig:
     max_listing_pages: int  # hard cap on pages walked per section
     browser: bool  # render client-side shells in Chromium (scrapy-playwright)
     browser_timeout_ms: int
+    # The archive (pipelines dedupe + store): off for a plain `scrapy crawl cri -O out.jsonl`.
+    archive: bool = True
+    batch_items: int = 100  # a batch is written and fsynced at this many items ...
+    batch_seconds: float = 5.0  # ... or this long after its first item, whichever comes first
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlerConfig:
@@ -30,6 +34,9 @@ class CrawlerConfig:
                 max_listing_pages=settings.getint("CRAWLER_MAX_LISTING_PAGES", 500),
                 browser=settings.getbool("CRAWLER_BROWSER", True),
                 browser_timeout_ms=settings.getint("CRAWLER_BROWSER_TIMEOUT_MS", 30000),
+                archive=settings.getbool("CRAWLER_ARCHIVE", True),
+                batch_items=settings.getint("CRAWLER_BATCH_ITEMS", 100),
+                batch_seconds=settings.getfloat("CRAWLER_BATCH_SECONDS", 5.0),
             )
         except ValueError as exc:
             raise ConfigError(f"invalid setting: {exc}") from exc
@@ -37,7 +44,15 @@ class CrawlerConfig:
             ("CRAWLER_EMPTY_PAGES_STOP", config.empty_pages_stop),
             ("CRAWLER_MAX_LISTING_PAGES", config.max_listing_pages),
             ("CRAWLER_BROWSER_TIMEOUT_MS", config.browser_timeout_ms),
+            ("CRAWLER_BATCH_ITEMS", config.batch_items),
         ):
             if value < 1:
                 raise ConfigError(f"{name} must be at least 1, got {value}")
+        if not config.batch_seconds > 0 or config.batch_seconds == float("inf"):
+            raise ConfigError(
+                f"CRAWLER_BATCH_SECONDS must be a positive number of seconds, "
+                f"got {config.batch_seconds}"
+            )
+        if not str(config.data_dir).strip():
+            raise ConfigError("CRAWLER_DATA_DIR must not be empty")
         return config

@@ -28,12 +28,29 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
 # -- Nothing listens: no telnet console, no remote control ----------------------------------
 TELNETCONSOLE_ENABLED = False
-EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
+REMOTE_CONTROL_ENABLED = False
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "crawler.extensions.stats_file.StatsFile": 900,
+}
+CRAWLER_STATS_FILE = ""  # a path: the final stats are written there as JSON
 
 # -- Output ----------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
 CRAWLER_DATA_DIR = "data"
 CRAWLER_EDITION = "polish"
+
+# -- Pipelines and the archive (layout and guarantees: pipelines/store.py) -------------------
+# clean -> validate -> dedupe -> store; the items a pipeline keeps go on to feed exports (-O).
+ITEM_PIPELINES = {
+    "pipelines.clean.CleanPipeline": 100,
+    "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.dedupe.DedupePipeline": 300,
+    "pipelines.store.StorePipeline": 900,
+}
+CRAWLER_ARCHIVE = True  # false: no dedupe, no store (a plain export with -O)
+CRAWLER_BATCH_ITEMS = 100
+CRAWLER_BATCH_SECONDS = 5.0
 
 # -- Discovery -------------------------------------------------------------------------------
 CRAWLER_EMPTY_PAGES_STOP = 3

@@ -1,4 +1,5 @@
-"""`scrapy crawl` that checks spider arguments first: a bad argument is one line, exit 2."""
+"""`scrapy crawl` that checks spider arguments first (a bad one is one line, exit 2) and
+exits 1 when the crawl did not finish normally (`store_failed`, `shutdown`, ...)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,22 @@ from crawler.config import ConfigError
 
 class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if args:
-            assert self.crawler_process is not None
-            spidercls = self.crawler_process.spider_loader.load(args[0])
-            check = getattr(spidercls, "check_arguments", None)
-            if check is not None:
-                try:
-                    check(self.settings, **opts.spargs)
-                except (UsageError, ConfigError) as exc:
-                    print(f"scrapy crawl {args[0]}: error: {exc}", file=sys.stderr)
-                    self.exitcode = 2
-                    return
-        super().run(args, opts)
+        if len(args) != 1:
+            super().run(args, opts)  # Scrapy's own usage errors
+            return
+        assert self.crawler_process is not None
+        spidercls = self.crawler_process.spider_loader.load(args[0])
+        check = getattr(spidercls, "check_arguments", None)
+        if check is not None:
+            try:
+                check(self.settings, **opts.spargs)
+            except (UsageError, ConfigError) as exc:
+                print(f"scrapy crawl {args[0]}: error: {exc}", file=sys.stderr)
+                self.exitcode = 2
+                return
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+        if self.crawler_process.bootstrap_failed or reason != "finished":
+            self.exitcode = 1

@@ -1,0 +1,188 @@
+"""The archive's state: which version of each article is durably in the output, and up to which
+byte of each output file the state is reconciled. The hand-off between dedupe and store.
+
+One `ArchiveState` per crawl, found by both pipelines through `ArchiveState.of(crawler)`:
+
+- the **store owns it**: it opens it (after taking the data directory's lock), reconciles it with
+  the output files, commits each batch into it only after the batch is fsynced, and closes it;
+- **dedupe reads it**: `lookup(id)` gives the latest version and content digest, from the
+  decisions of this run not yet durable (`hold`, kept in memory) or else from the database.
+
+Database: SQLite (`<data_dir>/state.sqlite3`, WAL), two tables, both looked up by primary key:
+`articles(id, version, digest)` and `files(path, offset)`. A batch's rows and its file's new
+offset are one transaction, so the state is never ahead of the output: a crash between the
+fsync and the commit leaves the state behind, and the next start-up reads the file from the
+recorded offset on and adopts what it finds (`adopt`). Memory holds only the pending decisions
+of the current batch; the database holds one small row per article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, ClassVar, NamedTuple
+from weakref import WeakKeyDictionary
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,          -- Article.id
+    version INTEGER NOT NULL,     -- the latest version durably in the output
+    digest BLOB NOT NULL          -- content_digest() of that version
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,        -- output file, relative to the data directory
+    offset INTEGER NOT NULL       -- bytes of it already reflected in `articles`
+) WITHOUT ROWID;
+"""
+_UPSERT = (
+    "INSERT INTO articles (id, version, digest) VALUES (?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET version = excluded.version, digest = excluded.digest "
+    "WHERE excluded.version > articles.version"
+)
+_CHECKPOINT = (
+    "INSERT INTO files (path, offset) VALUES (?, ?) "
+    "ON CONFLICT (path) DO UPDATE SET offset = excluded.offset"
+)
+
+
+class Entry(NamedTuple):
+    """The latest known version of an article and the digest of its text."""
+
+    version: int
+    digest: bytes
+
+
+def scrub_surrogates(text: str) -> str:
+    """Lone surrogates (not encodable in UTF-8) replaced by U+FFFD; a split pair joined."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return scrub_surrogates(text).encode("utf-8")
+
+
+def _normalised(text: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def content_digest(headline: str | None, body: str | None) -> bytes:
+    """Digest of the normalised headline and body (NFC, any whitespace run as one space), so a
+    change of spacing or paragraph breaks only is no new version."""
+    text = f"{_normalised(headline)}\x1f{_normalised(body)}"
+    return hashlib.blake2b(utf8(text), digest_size=16).digest()
+
+
+class ArchiveState:
+    """The dedupe state of a data directory: SQLite rows plus this run's pending decisions."""
+
+    _of_crawler: ClassVar[WeakKeyDictionary[Any, ArchiveState]] = WeakKeyDictionary()
+
+    @classmethod
+    def of(cls, crawler: Any) -> ArchiveState:
+        """The one state object of this crawl (created at the first call)."""
+        state = cls._of_crawler.get(crawler)
+        if state is None:
+            state = cls._of_crawler[crawler] = cls()
+        return state
+
+    def __init__(self) -> None:
+        self._db: sqlite3.Connection | None = None
+        self._pending: dict[str, Entry] = {}
+
+    @property
+    def is_open(self) -> bool:
+        return self._db is not None
+
+    def open(self, path: Path) -> None:
+        db = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
+        try:
+            # WAL: a commit is one append; NORMAL: a power loss may lose the last commits but
+            # never corrupts, and a state behind the output is what reconciliation repairs.
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise sqlite3.DatabaseError(
+                    f"{path} has schema version {version}; this crawler knows {SCHEMA_VERSION}"
+                )
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            db.close()
+            raise
+        self._db = db
+
+    def close(self) -> None:
+        self._pending.clear()
+        if self._db is not None:
+            db, self._db = self._db, None
+            db.close()
+
+    # -- dedupe's side ---------------------------------------------------------------------
+
+    def lookup(self, article_id: str) -> Entry | None:
+        """The latest version of the article: decided in this run, else durably stored."""
+        entry = self._pending.get(article_id)
+        if entry is not None:
+            return entry
+        assert self._db is not None, "the archive state is not open"
+        row = self._db.execute(
+            "SELECT version, digest FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return Entry(row[0], bytes(row[1])) if row else None
+
+    def hold(self, article_id: str, entry: Entry) -> Entry | None:
+        """Record a decision not yet durable; returns the pending entry it replaces."""
+        previous = self._pending.get(article_id)
+        self._pending[article_id] = entry
+        return previous
+
+    def release(self, article_id: str, entry: Entry, previous: Entry | None) -> None:
+        """Undo `hold` for an item that will not be written after all."""
+        if self._pending.get(article_id) == entry:
+            if previous is None:
+                del self._pending[article_id]
+            else:
+                self._pending[article_id] = previous
+
+    def held(self, article_id: str) -> Entry | None:
+        return self._pending.get(article_id)
+
+    # -- the store's side ------------------------------------------------------------------
+
+    def offsets(self) -> dict[str, int]:
+        """Every output file's reconciled size (one row per file, i.e. per day)."""
+        assert self._db is not None
+        return dict(self._db.execute("SELECT path, offset FROM files"))
+
+    def commit(self, records: Iterable[tuple[str, Entry]], path: str, offset: int) -> None:
+        """A durable batch: its rows and its file's new offset, in one transaction."""
+        records = list(records)
+        self._write(records, path, offset)
+        for article_id, entry in records:
+            if self._pending.get(article_id) == entry:
+                del self._pending[article_id]
+
+    def adopt(self, records: Iterable[tuple[str, Entry]], path: str, offset: int) -> None:
+        """Reconciliation: lines found in the output after the recorded offset."""
+        self._write(list(records), path, offset)
+
+    def _write(self, records: list[tuple[str, Entry]], path: str, offset: int) -> None:
+        db = self._db
+        assert db is not None
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany(_UPSERT, ((i, e.version, e.digest) for i, e in records))
+            db.execute(_CHECKPOINT, (path, offset))
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise

@@ -1,0 +1,464 @@
+"""Store: the archive, JSON Lines files under the data directory, appended in durable batches.
+
+Layout under `CRAWLER_DATA_DIR` (default `data/`):
+
+    articles/YYYY/YYYY-MM-DD.jsonl          the output: one Article a line, by UTC date of writing;
+                                            every run of that day appends to it, and a file of an
+                                            earlier day is never written again
+    quarantine/<file>.<UTC time>.partial    what start-up found after the last complete line of an
+                                            output file (a cut line), moved aside and reported
+    state.sqlite3 (-wal, -shm)              dedupe state and per-file offsets (pipelines/_state.py)
+    crawl.lock                              held (flock) by the running crawl: one writer at a time
+
+Lines: the full Article (every field, `version` set) as UTF-8 JSON, Polish letters unescaped,
+no NaN, lone surrogates replaced by U+FFFD, U+0085/U+2028/U+2029 escaped so that any splitter
+(`str.splitlines` too) sees one record a line; each line ends with `\\n`.
+
+Durability: an item is encoded when it arrives and joins the open batch. A batch is written with
+`os.write` (O_APPEND), made durable with `fdatasync`, and only then committed to the state with
+the file's new offset (one SQLite transaction): the state is never ahead of the output. Batches
+close at `CRAWLER_BATCH_ITEMS` items, `CRAWLER_BATCH_SECONDS` after their first item, when the
+spider is idle, and when the spider closes (also on SIGTERM: Scrapy's graceful shutdown).
+
+Start-up (`open_spider`): take the lock, then for every output file compare its size with the
+offset recorded in the state; read only the bytes after it (normally nothing, after a crash at
+most a batch; the whole archive only when the state file is lost), adopt the complete records
+found there into the state, and move everything from the first incomplete or unreadable line on
+into `quarantine/`, cutting the file back to its last good line. So a crash can cause a re-fetch,
+never a lost or duplicated (id, version).
+
+Failures: a data directory that cannot be written (or is locked by another crawl) stops the crawl
+before any request (`CloseSpider`, finish reason `store_unavailable` / `store_locked`). A write
+that fails (ENOSPC, EIO, EACCES, ...) cuts the file back to its size before the batch, so earlier
+batches stay intact and no partial batch is published; one error is logged and the spider is
+closed with finish reason `store_failed` (`cri-crawler run` then exits 1). Items decided but not
+durable are not in the state: the next run fetches them again.
+
+Feed exports (`scrapy crawl cri -O out.jsonl`) receive the items the store accepted into a batch.
+`-s CRAWLER_ARCHIVE=false` turns dedupe and store off for a plain export.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import logging
+import os
+import sqlite3
+from dataclasses import fields
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import deferred_from_coro
+
+from crawler.config import CrawlerConfig
+from crawler.items import Article
+from pipelines import item_fields
+from pipelines._state import ArchiveState, Entry, content_digest, utf8
+
+logger = logging.getLogger(__name__)
+
+FIELDS = tuple(f.name for f in fields(Article))
+ARTICLES_DIR = "articles"
+QUARANTINE_DIR = "quarantine"
+STATE_FILE = "state.sqlite3"
+LOCK_FILE = "crawl.lock"
+
+_sync = getattr(os, "fdatasync", os.fsync)
+# JSON allows these raw, but str.splitlines() and some JSON Lines readers split records on them.
+_ESCAPES = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def encode_line(record: dict[str, Any]) -> bytes:
+    """One JSON Lines record: UTF-8, unescaped letters, no NaN, no lone surrogates, one line."""
+    text = json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    if "\u2028" in text or "\u2029" in text or "\x85" in text:  # `in`: far faster than re
+        text = text.translate(_ESCAPES)
+    return utf8(text) + b"\n"
+
+
+def output_path(day: date) -> str:
+    """The output file of a UTC day, relative to the data directory."""
+    return f"{ARTICLES_DIR}/{day:%Y}/{day.isoformat()}.jsonl"
+
+
+class StoreFailed(Exception):
+    """The data directory cannot be used; the message says why in one line."""
+
+    def __init__(self, message: str, reason: str = "store_unavailable") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class StorePipeline:
+    """Appends items to the day's JSON Lines file in fsynced batches; owns the archive state."""
+
+    def __init__(self, crawler: Any, config: CrawlerConfig) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.data_dir = Path(config.data_dir)
+        self.batch_items = config.batch_items
+        self.batch_seconds = config.batch_seconds
+        self.state = ArchiveState.of(crawler)
+        self._lines: list[bytes] = []
+        self._records: list[tuple[str, Entry]] = []
+        self._timer: Any = None
+        self._fd: int | None = None
+        self._day: date | None = None
+        self._path: str | None = None
+        self._lock_fd: int | None = None
+        self._failed: str | None = None  # the finish reason once the store cannot go on
+        # Replaceable in tests: the timer and the clock.
+        self.call_later = call_later
+        self.utcnow = lambda: datetime.now(timezone.utc)
+        crawler.signals.connect(self._spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        config = CrawlerConfig.from_settings(crawler.settings)
+        if not config.archive:
+            raise NotConfigured("CRAWLER_ARCHIVE is off")
+        return cls(crawler, config)
+
+    # -- start-up --------------------------------------------------------------------------
+
+    def open_spider(self) -> None:
+        try:
+            self._open()
+        except StoreFailed as exc:
+            self._release()
+            self._failed = exc.reason
+            logger.error("store: %s; stopping before any request", exc)
+            raise CloseSpider(exc.reason) from None
+
+    def _open(self) -> None:
+        where = self.data_dir
+        try:
+            (where / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
+            _fsync_dir(where)  # the folders' entries are durable before anything inside them
+            self._lock_fd = _lock(where / LOCK_FILE)
+            _probe(where / ARTICLES_DIR)
+        except BlockingIOError:
+            raise StoreFailed(
+                f"another crawl is writing {where} (it holds {where / LOCK_FILE})", "store_locked"
+            ) from None
+        except OSError as exc:
+            raise StoreFailed(f"cannot write to data directory {where}: {_why(exc)}") from None
+        try:
+            self.state.open(where / STATE_FILE)
+        except sqlite3.Error as exc:
+            raise StoreFailed(f"cannot open the state {where / STATE_FILE}: {exc}") from None
+        try:
+            self._reconcile()
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreFailed(f"cannot reconcile {where} with its state: {_why(exc)}") from None
+
+    def _reconcile(self) -> None:
+        """Bring the state up to the end of every output file (see the module docstring)."""
+        offsets = self.state.offsets()
+        seen: set[str] = set()
+        for file in sorted((self.data_dir / ARTICLES_DIR).glob("*/*.jsonl")):
+            path = file.relative_to(self.data_dir).as_posix()
+            seen.add(path)
+            size, offset = file.stat().st_size, offsets.get(path, 0)
+            if size > offset:
+                self._reconcile_file(file, path, offset)
+            elif size < offset:
+                # Nothing of ours shrinks a file below a committed offset: someone cut it.
+                logger.error(
+                    "store: %s is %d bytes, shorter than the %d already recorded; articles in "
+                    "the lost part will not be fetched again", file, size, offset,
+                )
+                self.stats.inc_value("store/reconcile/shrunk_files")
+                self.state.adopt([], path, size)
+        for path in sorted(set(offsets) - seen):
+            logger.error("store: output file %s is missing", self.data_dir / path)
+            self.stats.inc_value("store/reconcile/missing_files")
+
+    def _reconcile_file(self, file: Path, path: str, offset: int) -> None:
+        records: list[tuple[str, Entry]] = []
+        good_end = offset
+        with file.open("rb") as stream:
+            stream.seek(offset)
+            for raw in stream:  # binary: split on b"\n" only
+                record = _read_record(raw)
+                if record is None:
+                    break
+                records.append(record)
+                good_end += len(raw)
+            stream.seek(good_end)
+            rest = stream.read()
+        if rest:
+            self._quarantine(file, good_end, rest)
+        self.state.adopt(records, path, good_end)
+        if records:
+            self.stats.inc_value("store/reconciled_items", len(records))
+            logger.info(
+                "store: %s: %d items written after the last checkpoint adopted into the state",
+                path, len(records),
+            )
+
+    def _quarantine(self, file: Path, good_end: int, rest: bytes) -> None:
+        """Move the bytes after the last good line aside, then cut the file back to it."""
+        folder = self.data_dir / QUARANTINE_DIR
+        folder.mkdir(exist_ok=True)
+        stamp = self.utcnow().strftime("%Y%m%dT%H%M%S.%fZ")
+        for attempt in range(100):
+            target = folder / f"{file.name}.{stamp}{f'-{attempt}' if attempt else ''}.partial"
+            try:
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+            except FileExistsError:
+                continue
+            break
+        else:  # pragma: no cover - a hundred quarantines in one microsecond
+            raise FileExistsError(errno.EEXIST, "no free quarantine name", str(target))
+        try:
+            _write_all(fd, rest)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _fsync_dir(folder)
+        fd = os.open(file, os.O_WRONLY | os.O_CLOEXEC)
+        try:
+            os.ftruncate(fd, good_end)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        lines = rest.count(b"\n") + (not rest.endswith(b"\n"))
+        self.stats.inc_value("store/quarantined_lines", lines)
+        self.stats.inc_value("store/quarantined_bytes", len(rest))
+        logger.warning(
+            "store: %s ended with %d bytes that are no complete record (%d line(s), e.g. a line "
+            "cut by a crash); moved to %s", file, len(rest), lines, target,
+        )
+
+    # -- items -----------------------------------------------------------------------------
+
+    def process_item(self, item: Any) -> Any:
+        if self._failed:
+            raise DropItem(f"not stored: the store stopped ({self._failed})", log_level="DEBUG")
+        adapter = item_fields(item)
+        article_id, version = adapter.get("id"), adapter.get("version")
+        if not isinstance(version, int):
+            raise DropItem(f"not stored: {article_id} has no version (is dedupe enabled?)")
+        entry = self.state.held(article_id)
+        if entry is None or entry.version != version:
+            entry = Entry(version, content_digest(adapter.get("headline"), adapter.get("body")))
+        try:
+            line = encode_line({name: adapter.get(name) for name in FIELDS})
+        except (TypeError, ValueError) as exc:
+            previous = next((e for i, e in reversed(self._records) if i == article_id), None)
+            self.state.release(article_id, entry, previous)
+            self.stats.inc_value("store/dropped/unencodable")
+            raise DropItem(f"not stored: {article_id} cannot be written as JSON ({exc})") from None
+        self._lines.append(line)
+        self._records.append((article_id, entry))
+        if len(self._lines) == 1:
+            self._timer = self.call_later(self.batch_seconds, self._flush_due)
+        if len(self._lines) >= self.batch_items and not self.flush():
+            raise DropItem(f"not stored: {article_id}: the batch could not be written",
+                           log_level="DEBUG")
+        return item
+
+    def _flush_due(self) -> None:
+        self._timer = None
+        self.flush()
+
+    def _spider_idle(self) -> None:
+        if self._lines:
+            self.flush()
+        if self._failed:
+            raise CloseSpider(self._failed)
+
+    # -- batches ---------------------------------------------------------------------------
+
+    def flush(self) -> bool:
+        """Write, fsync and commit the open batch; False when the store has failed."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._failed:
+            return False
+        if not self._lines:
+            return True
+        data, records = b"".join(self._lines), self._records
+        self._lines, self._records = [], []
+        try:
+            fd, path = self._file()
+            before = os.fstat(fd).st_size
+        except OSError as exc:
+            self._fail(f"cannot open today's output file in {self.data_dir}: {_why(exc)}", exc,
+                       len(records))
+            return False
+        try:
+            _write_all(fd, data)
+            _sync(fd)
+        except OSError as exc:
+            self._cut_back(fd, before)
+            self._fail(f"cannot write {self.data_dir / path}: {_why(exc)}", exc, len(records))
+            return False
+        try:
+            self.state.commit(records, path, before + len(data))
+        except sqlite3.Error as exc:
+            # The batch is durable; the next start-up adopts it from the file.
+            self._fail(f"cannot record a written batch in {self.data_dir / STATE_FILE}: {exc}",
+                       exc, 0)
+            return False
+        self.stats.inc_value("store/items", len(records))
+        self.stats.inc_value("store/batches")
+        self.stats.inc_value("store/bytes", len(data))
+        return True
+
+    def _file(self) -> tuple[int, str]:
+        """The day's output file, opened for appending (a new day opens a new file)."""
+        day = self.utcnow().date()
+        if self._fd is not None and (self._day is None or day <= self._day):
+            assert self._path is not None
+            return self._fd, self._path  # never back to an earlier day's file
+        path = output_path(day)
+        file = self.data_dir / path
+        if not file.parent.is_dir():
+            file.parent.mkdir(parents=True, exist_ok=True)
+            _fsync_dir(file.parent.parent)
+        created = not file.exists()
+        fd = os.open(file, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        if created:
+            try:
+                _fsync_dir(file.parent)
+            except OSError:
+                os.close(fd)
+                raise
+        if self._fd is not None:
+            os.close(self._fd)
+        self._fd, self._day, self._path = fd, day, path
+        return fd, path
+
+    def _cut_back(self, fd: int, size: int) -> None:
+        try:
+            os.ftruncate(fd, size)
+            _sync(fd)
+        except OSError as exc:
+            logger.error(
+                "store: could not cut %s back to %d bytes (%s); the next start-up will quarantine "
+                "any partial line", self._path, size, _why(exc),
+            )
+
+    def _fail(self, message: str, exc: BaseException, lost: int) -> None:
+        self._failed = "store_failed"
+        code = errno.errorcode.get(getattr(exc, "errno", None) or 0, type(exc).__name__)
+        self.stats.inc_value(f"store/errors/{code}")
+        self.stats.inc_value("store/unwritten_items", lost)
+        logger.error(
+            "store: %s; %d item(s) of this batch not written (earlier batches are intact, and "
+            "the next run fetches these again); stopping the crawl", message, lost,
+        )
+        try:
+            engine = self.crawler.engine
+        except (AttributeError, RuntimeError):
+            return  # no crawl running (tests build the pipeline alone)
+        if engine is not None:
+            deferred_from_coro(engine.close_spider_async(reason=self._failed)).addErrback(
+                lambda f: logger.error("store: could not stop the crawl: %s", f.getErrorMessage())
+            )
+
+    # -- close -----------------------------------------------------------------------------
+
+    def close_spider(self) -> None:
+        try:
+            if self.state.is_open:
+                self.flush()
+                self._summary()
+        finally:
+            self._release()
+
+    def _summary(self) -> None:
+        written = self.stats.get_value("store/items", 0)
+        unchanged = self.stats.get_value("dedupe/unchanged", 0)
+        if written:
+            logger.info("store: %d items written in %d batches under %s (%d unchanged skipped)",
+                        written, self.stats.get_value("store/batches", 0),
+                        self.data_dir / ARTICLES_DIR, unchanged)
+        else:
+            logger.info("store: nothing new written (%d unchanged items skipped)", unchanged)
+
+    def _spider_closed(self) -> None:
+        # A failure while closing (the last batch) comes after Scrapy chose the finish reason.
+        if self._failed == "store_failed":
+            self.stats.set_value("finish_reason", self._failed)
+
+    def _release(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        self.state.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the flock
+            self._lock_fd = None
+
+
+def _read_record(raw: bytes) -> tuple[str, Entry] | None:
+    """(id, Entry) of one complete output line; None for a cut or unreadable one."""
+    if not raw.endswith(b"\n"):
+        return None
+    try:
+        record = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(record, dict):
+        return None
+    article_id, version = record.get("id"), record.get("version")
+    if not isinstance(article_id, str) or type(version) is not int or version < 1:
+        return None
+    if not all(isinstance(record.get(k), (str, type(None))) for k in ("headline", "body")):
+        return None
+    return article_id, Entry(version, content_digest(record.get("headline"), record.get("body")))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _lock(path: Path) -> int:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _probe(folder: Path) -> None:
+    """Fail now, not at the first batch, when the folder takes no new file."""
+    probe = folder / f".probe-{os.getpid()}"
+    fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror} ({errno.errorcode.get(exc.errno or 0, exc.errno)})"
+    return str(exc)

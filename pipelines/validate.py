@@ -1,0 +1,131 @@
+"""Validate: an item that does not fit the output schema is dropped, its reason logged and counted.
+
+The output schema is published as JSON Schema (`crawler/data/article.schema.json`, draft 2020-12);
+this pipeline checks the same rules by hand because a compiled schema validator costs about a
+hundred times more per item (tests check that both agree, case by case). `version` is set by
+dedupe, later in the chain, so here it may still be missing.
+
+Reasons (stats `validate/dropped/<reason>`): `not_an_item`, `unknown_field`, `missing_<field>`
+for the required fields (id, url, headline, published, body, language), `bad_<field>` for a
+value of the wrong type or form.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+
+from crawler.config import CrawlerConfig
+from crawler.edition import load_edition
+from crawler.items import Article
+from pipelines import item_fields
+
+logger = logging.getLogger(__name__)
+
+FIELDS = frozenset(f.name for f in fields(Article))
+REQUIRED = ("id", "url", "headline", "published", "body", "language")
+ERAS = frozenset({"E1", "E2", "E3", "E4"})
+EXTRACTIONS = frozenset({"api", "html", "browser", "fallback"})
+
+# The schema's patterns, matched whole (fullmatch: Python's `$` would let a final newline pass).
+ID = re.compile(r"ARTI[0-9A-Za-z]{16,26}|E1-[0-9]+|E2-[0-9]+")
+LANGUAGE = re.compile(r"[a-z]{2}")
+DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?([+-][0-9]{2}:[0-9]{2}|Z)"
+)
+HTTP_URL = re.compile(r"https?://\S+")
+_TEXT = ("headline", "body")
+_OPTIONAL_TEXT = ("author", "summary")
+_OPTIONAL_URL = ("section", "video")
+_OPTIONAL_DATETIME = ("modified", "fetched_at")
+
+
+def _is_datetime(value: Any) -> bool:
+    if not isinstance(value, str) or not DATETIME.fullmatch(value):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:  # 2024-02-30 and the like
+        return False
+    return True
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and not value.isspace() and value != ""
+
+
+class ValidatePipeline:
+    """Drops items with missing or malformed fields; `DropItem` names the reason."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.stats = crawler.stats
+        edition = load_edition(CrawlerConfig.from_settings(crawler.settings).edition)
+        self.url = re.compile(rf"https://{re.escape(edition.canonical_host)}/\S*")
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ValidatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        reason = self.problem(item)
+        if reason is not None:
+            self.stats.inc_value(f"validate/dropped/{reason}")
+            adapter = ItemAdapter(item) if ItemAdapter.is_item(item) else None
+            ident = adapter and (adapter.get("url") or adapter.get("id"))
+            raise DropItem(f"invalid item {ident or '(no id or url)'}: {reason}")
+        return item
+
+    def problem(self, item: Any) -> str | None:
+        """The reason this item cannot be written, or None."""
+        if not ItemAdapter.is_item(item):
+            return "not_an_item"
+        adapter = item_fields(item)
+        if type(item) is not Article and not FIELDS.issuperset(adapter.keys()):
+            return "unknown_field"
+        get = adapter.get
+        for name in REQUIRED:
+            value = get(name)
+            if value is None or value == "":
+                return f"missing_{name}"
+        if not isinstance(get("id"), str) or not ID.fullmatch(get("id")):
+            return "bad_id"
+        if not isinstance(get("url"), str) or not self.url.fullmatch(get("url")):
+            return "bad_url"
+        for name in _TEXT:
+            if not _is_text(get(name)):
+                return f"bad_{name}"
+        if not _is_datetime(get("published")):
+            return "bad_published"
+        if not isinstance(get("language"), str) or not LANGUAGE.fullmatch(get("language")):
+            return "bad_language"
+        if get("era") is not None and get("era") not in ERAS:
+            return "bad_era"
+        if get("extraction") is not None and get("extraction") not in EXTRACTIONS:
+            return "bad_extraction"
+        for name in _OPTIONAL_TEXT:
+            if get(name) is not None and not _is_text(get(name)):
+                return f"bad_{name}"
+        for name in _OPTIONAL_URL:
+            value = get(name)
+            if value is not None and not (isinstance(value, str) and HTTP_URL.fullmatch(value)):
+                return f"bad_{name}"
+        for name in _OPTIONAL_DATETIME:
+            if get(name) is not None and not _is_datetime(get(name)):
+                return f"bad_{name}"
+        images = get("images")
+        if images is None:
+            adapter["images"] = images = []  # the Article default, for a dict item without it
+        if not isinstance(images, list) or not all(
+            isinstance(url, str) and HTTP_URL.fullmatch(url) for url in images
+        ):
+            return "bad_images"
+        version = get("version")
+        if version is not None and (type(version) is not int or version < 1):
+            return "bad_version"
+        return None

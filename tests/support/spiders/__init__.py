@@ -1,0 +1,1 @@
+"""Spiders for crawl-level tests (`-s SPIDER_MODULES=tests.support.spiders`)."""
