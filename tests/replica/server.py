@@ -17,6 +17,7 @@ import fnmatch
 import json
 import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -359,6 +360,12 @@ class _HTTPServer(ThreadingHTTPServer):
         with self._open_lock:
             self._open.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request, client_address):  # type: ignore[no-untyped-def]
+        # A client that went away (a crawl killed mid-request) is normal here, not an error.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
     def wake_connections(self) -> None:
         """Unblock handler threads idling on keep-alive connections so they close them."""
