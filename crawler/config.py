@@ -1,8 +1,13 @@
-"""The project's own settings, read once from Scrapy settings into a typed object."""
+"""The project's own settings, read once from Scrapy settings (and, for alert channels and
+their secrets, from the environment) into typed objects that reject bad values."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings
 
@@ -12,13 +17,91 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class HealthThresholds:
+    """Thresholds of the health checks run after every `cri-crawler run` (crawler/monitoring)."""
+
+    max_errors: int  # ERROR log lines in a run
+    min_coverage: float  # share of parsed article pages with headline, published and body
+    max_fallback_share: float  # share of items extracted by the generic fallback
+    max_no_body_share: float  # share of article pages where no body was found
+    max_empty_listing_share: float  # share of listing answers that held no article link
+    max_blocked_share: float  # share of responses that were 403 or 429
+    max_hours_without_new: float  # hours since the last run that found a new article
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> HealthThresholds:
+        return cls(
+            max_errors=_int(settings, "CRAWLER_HEALTH_MAX_ERRORS", minimum=0),
+            min_coverage=_share(settings, "CRAWLER_HEALTH_MIN_COVERAGE"),
+            max_fallback_share=_share(settings, "CRAWLER_HEALTH_MAX_FALLBACK_SHARE"),
+            max_no_body_share=_share(settings, "CRAWLER_HEALTH_MAX_NO_BODY_SHARE"),
+            max_empty_listing_share=_share(settings, "CRAWLER_HEALTH_MAX_EMPTY_LISTING_SHARE"),
+            max_blocked_share=_share(settings, "CRAWLER_HEALTH_MAX_BLOCKED_SHARE"),
+            max_hours_without_new=_float(settings, "CRAWLER_HEALTH_MAX_HOURS_WITHOUT_NEW", minimum=0),
+        )
+
+
+@dataclass(frozen=True)
+class AlertConfig:
+    """Where an unhealthy run is reported, from the environment (secrets never live in files).
+    The log line is always written; webhook and e-mail only when configured."""
+
+    webhook_url: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)  # never printed
+    smtp_starttls: bool = False
+    email_from: str | None = None
+    email_to: tuple[str, ...] = ()
+    timeout: float = 10.0
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> AlertConfig:
+        env = os.environ if environ is None else environ
+        webhook = env.get("CRAWLER_ALERT_WEBHOOK_URL") or None
+        if webhook is not None:
+            parts = urlsplit(webhook)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                # The URL may hold a token: name the variable, not the value.
+                raise ConfigError("CRAWLER_ALERT_WEBHOOK_URL is not an http(s) URL")
+        host = env.get("CRAWLER_ALERT_SMTP_HOST") or None
+        to = tuple(a.strip() for a in env.get("CRAWLER_ALERT_EMAIL_TO", "").split(",") if a.strip())
+        try:
+            port = int(env.get("CRAWLER_ALERT_SMTP_PORT", "25"))
+        except ValueError:
+            raise ConfigError("CRAWLER_ALERT_SMTP_PORT is not a number") from None
+        if not 0 < port < 65536:
+            raise ConfigError(f"CRAWLER_ALERT_SMTP_PORT must be 1-65535, got {port}")
+        if host and not to:
+            raise ConfigError("CRAWLER_ALERT_SMTP_HOST is set but CRAWLER_ALERT_EMAIL_TO is empty")
+        if any("@" not in address for address in to):
+            raise ConfigError("CRAWLER_ALERT_EMAIL_TO holds an address without @")
+        return cls(
+            webhook_url=webhook,
+            smtp_host=host,
+            smtp_port=port,
+            smtp_user=env.get("CRAWLER_ALERT_SMTP_USER") or None,
+            smtp_password=env.get("CRAWLER_ALERT_SMTP_PASSWORD") or None,
+            smtp_starttls=env.get("CRAWLER_ALERT_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
+            email_from=env.get("CRAWLER_ALERT_EMAIL_FROM") or "cri-crawler@localhost",
+            email_to=to,
+        )
+
+
+@dataclass(frozen=True)
 class CrawlerConfig:
     edition: str
     data_dir: str
-    empty_pages_stop: int  # a section's walk stops after this many pages with nothing new
+    empty_pages_stop: int  # a backfill stops a section after this many pages with nothing new
     max_listing_pages: int  # hard cap on pages walked per section
+    monitor_max_pages: int  # a monitoring run walks a section at most this deep
+    recheck_hours: float  # stored articles published this recently are fetched again
     browser: bool  # render client-side shells in Chromium (scrapy-playwright)
     browser_timeout_ms: int
+    robots_fail_closed: bool  # robots.txt 5xx or unreachable: fetch nothing from that host
+    retry_after_max: float  # cap on a server's Retry-After, in seconds
+    health: HealthThresholds
     # The archive (pipelines dedupe + store): off for a plain `scrapy crawl cri -O out.jsonl`.
     archive: bool = True
     batch_items: int = 100  # a batch is written and fsynced at this many items ...
@@ -26,33 +109,72 @@ class CrawlerConfig:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlerConfig:
-        try:
-            config = cls(
-                edition=settings.get("CRAWLER_EDITION", "polish"),
-                data_dir=settings.get("CRAWLER_DATA_DIR", "data"),
-                empty_pages_stop=settings.getint("CRAWLER_EMPTY_PAGES_STOP", 3),
-                max_listing_pages=settings.getint("CRAWLER_MAX_LISTING_PAGES", 500),
-                browser=settings.getbool("CRAWLER_BROWSER", True),
-                browser_timeout_ms=settings.getint("CRAWLER_BROWSER_TIMEOUT_MS", 30000),
-                archive=settings.getbool("CRAWLER_ARCHIVE", True),
-                batch_items=settings.getint("CRAWLER_BATCH_ITEMS", 100),
-                batch_seconds=settings.getfloat("CRAWLER_BATCH_SECONDS", 5.0),
-            )
-        except ValueError as exc:
-            raise ConfigError(f"invalid setting: {exc}") from exc
-        for name, value in (
-            ("CRAWLER_EMPTY_PAGES_STOP", config.empty_pages_stop),
-            ("CRAWLER_MAX_LISTING_PAGES", config.max_listing_pages),
-            ("CRAWLER_BROWSER_TIMEOUT_MS", config.browser_timeout_ms),
-            ("CRAWLER_BATCH_ITEMS", config.batch_items),
-        ):
-            if value < 1:
-                raise ConfigError(f"{name} must be at least 1, got {value}")
-        if not config.batch_seconds > 0 or config.batch_seconds == float("inf"):
+        config = cls(
+            edition=settings.get("CRAWLER_EDITION", "polish"),
+            data_dir=str(settings.get("CRAWLER_DATA_DIR", "data")),
+            empty_pages_stop=_int(settings, "CRAWLER_EMPTY_PAGES_STOP", minimum=1),
+            max_listing_pages=_int(settings, "CRAWLER_MAX_LISTING_PAGES", minimum=1),
+            monitor_max_pages=_int(settings, "CRAWLER_MONITOR_MAX_PAGES", minimum=1),
+            recheck_hours=_float(settings, "CRAWLER_RECHECK_HOURS", minimum=0),
+            browser=_bool(settings, "CRAWLER_BROWSER"),
+            browser_timeout_ms=_int(settings, "CRAWLER_BROWSER_TIMEOUT_MS", minimum=1),
+            robots_fail_closed=_bool(settings, "CRAWLER_ROBOTS_FAIL_CLOSED"),
+            retry_after_max=_float(settings, "CRAWLER_RETRY_AFTER_MAX", minimum=0),
+            health=HealthThresholds.from_settings(settings),
+            archive=_bool(settings, "CRAWLER_ARCHIVE"),
+            batch_items=_int(settings, "CRAWLER_BATCH_ITEMS", minimum=1),
+            batch_seconds=_float(settings, "CRAWLER_BATCH_SECONDS", minimum=0),
+        )
+        if config.batch_seconds <= 0:
             raise ConfigError(
-                f"CRAWLER_BATCH_SECONDS must be a positive number of seconds, "
-                f"got {config.batch_seconds}"
+                f"CRAWLER_BATCH_SECONDS must be a positive number of seconds, got {config.batch_seconds}"
             )
-        if not str(config.data_dir).strip():
+        if not config.data_dir.strip():
             raise ConfigError("CRAWLER_DATA_DIR must not be empty")
         return config
+
+
+# -- typed getters: a missing setting is a configuration error, not a silent default -----------
+
+def _raw(settings: BaseSettings, name: str) -> object:
+    value = settings.get(name)
+    if value is None or value == "":
+        raise ConfigError(f"{name} is not set (crawler/settings.py has its default)")
+    return value
+
+
+def _int(settings: BaseSettings, name: str, minimum: int) -> int:
+    raw = _raw(settings, name)
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(settings: BaseSettings, name: str, minimum: float) -> float:
+    raw = _raw(settings, name)
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if not math.isfinite(value) or value < minimum:
+        raise ConfigError(f"{name} must be a finite number of at least {minimum}, got {raw!r}")
+    return value
+
+
+def _share(settings: BaseSettings, name: str) -> float:
+    value = _float(settings, name, minimum=0)
+    if value > 1:
+        raise ConfigError(f"{name} is a share between 0 and 1, got {value}")
+    return value
+
+
+def _bool(settings: BaseSettings, name: str) -> bool:
+    raw = _raw(settings, name)
+    try:
+        return settings.getbool(name)
+    except ValueError:
+        raise ConfigError(f"{name} must be true or false, got {raw!r}") from None

@@ -55,6 +55,21 @@ CRAWLER_BATCH_SECONDS = 5.0
 # -- Discovery -------------------------------------------------------------------------------
 CRAWLER_EMPTY_PAGES_STOP = 3
 CRAWLER_MAX_LISTING_PAGES = 500
+CRAWLER_MONITOR_MAX_PAGES = 10
+CRAWLER_RECHECK_HOURS = 48.0
+
+# -- Politeness beyond Scrapy's (crawler/middlewares) -----------------------------------------
+CRAWLER_ROBOTS_FAIL_CLOSED = True
+CRAWLER_RETRY_AFTER_MAX = 300.0
+
+# -- Health checks after every run (crawler/monitoring); alert channels come from the environment
+CRAWLER_HEALTH_MAX_ERRORS = 5
+CRAWLER_HEALTH_MIN_COVERAGE = 0.99
+CRAWLER_HEALTH_MAX_FALLBACK_SHARE = 0.05
+CRAWLER_HEALTH_MAX_NO_BODY_SHARE = 0.05
+CRAWLER_HEALTH_MAX_EMPTY_LISTING_SHARE = 0.5
+CRAWLER_HEALTH_MAX_BLOCKED_SHARE = 0.05
+CRAWLER_HEALTH_MAX_HOURS_WITHOUT_NEW = 24.0
 
 # -- Browser for client-rendered pages (scrapy-playwright, Debian's Chromium) ----------------
 # Our handler starts Playwright only at the first page that needs it (crawler/browser.py).

@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 from weakref import WeakKeyDictionary
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,          -- Article.id
     version INTEGER NOT NULL,     -- the latest version durably in the output
-    digest BLOB NOT NULL          -- content_digest() of that version
+    digest BLOB NOT NULL,         -- content_digest() of that version
+    published TEXT                -- Article.published (ISO 8601): the recheck window, status
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,        -- output file, relative to the data directory
@@ -39,10 +40,12 @@ CREATE TABLE IF NOT EXISTS files (
 ) WITHOUT ROWID;
 """
 _UPSERT = (
-    "INSERT INTO articles (id, version, digest) VALUES (?, ?, ?) "
-    "ON CONFLICT (id) DO UPDATE SET version = excluded.version, digest = excluded.digest "
-    "WHERE excluded.version > articles.version"
+    "INSERT INTO articles (id, version, digest, published) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET version = excluded.version, digest = excluded.digest, "
+    "published = excluded.published WHERE excluded.version > articles.version"
 )
+# Version 1 had no `published`: added, empty (rows fill in as articles are written again).
+_MIGRATIONS = {1: "ALTER TABLE articles ADD COLUMN published TEXT"}
 _CHECKPOINT = (
     "INSERT INTO files (path, offset) VALUES (?, ?) "
     "ON CONFLICT (path) DO UPDATE SET offset = excluded.offset"
@@ -50,10 +53,19 @@ _CHECKPOINT = (
 
 
 class Entry(NamedTuple):
-    """The latest known version of an article and the digest of its text."""
+    """The latest known version of an article, the digest of its text, its publication time."""
 
     version: int
     digest: bytes
+    published: str | None = None
+
+
+class Totals(NamedTuple):
+    """What the archive holds, for `cri-crawler status`."""
+
+    articles: int
+    versions: int
+    newest_published: str | None
 
 
 def scrub_surrogates(text: str) -> str:
@@ -112,6 +124,9 @@ class ArchiveState:
                 raise sqlite3.DatabaseError(
                     f"{path} has schema version {version}; this crawler knows {SCHEMA_VERSION}"
                 )
+            if version and version < SCHEMA_VERSION:
+                for step in range(version, SCHEMA_VERSION):
+                    db.execute(_MIGRATIONS[step])
             db.executescript(_SCHEMA)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except BaseException:
@@ -134,9 +149,16 @@ class ArchiveState:
             return entry
         assert self._db is not None, "the archive state is not open"
         row = self._db.execute(
-            "SELECT version, digest FROM articles WHERE id = ?", (article_id,)
+            "SELECT version, digest, published FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
-        return Entry(row[0], bytes(row[1])) if row else None
+        return Entry(row[0], bytes(row[1]), row[2]) if row else None
+
+    def totals(self) -> Totals:
+        assert self._db is not None
+        count, versions, newest = self._db.execute(
+            "SELECT count(*), coalesce(sum(version), 0), max(published) FROM articles"
+        ).fetchone()
+        return Totals(count, versions, newest)
 
     def hold(self, article_id: str, entry: Entry) -> Entry | None:
         """Record a decision not yet durable; returns the pending entry it replaces."""
@@ -179,7 +201,7 @@ class ArchiveState:
         assert db is not None
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.executemany(_UPSERT, ((i, e.version, e.digest) for i, e in records))
+            db.executemany(_UPSERT, ((i, e.version, e.digest, e.published) for i, e in records))
             db.execute(_CHECKPOINT, (path, offset))
             db.execute("COMMIT")
         except BaseException:

@@ -66,5 +66,5 @@ class DedupePipeline:
             self.stats.inc_value("dedupe/updated")
             logger.info("dedupe: %s changed: version %d", article_id, version)
         adapter["version"] = version
-        self.state.hold(article_id, Entry(version, digest))
+        self.state.hold(article_id, Entry(version, digest, adapter.get("published")))
         return item

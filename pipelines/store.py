@@ -249,7 +249,8 @@ class StorePipeline:
             raise DropItem(f"not stored: {article_id} has no version (is dedupe enabled?)")
         entry = self.state.held(article_id)
         if entry is None or entry.version != version:
-            entry = Entry(version, content_digest(adapter.get("headline"), adapter.get("body")))
+            entry = Entry(version, content_digest(adapter.get("headline"), adapter.get("body")),
+                          adapter.get("published"))
         try:
             line = encode_line({name: adapter.get(name) for name in FIELDS})
         except (TypeError, ValueError) as exc:
@@ -420,7 +421,10 @@ def _read_record(raw: bytes) -> tuple[str, Entry] | None:
         return None
     if not all(isinstance(record.get(k), (str, type(None))) for k in ("headline", "body")):
         return None
-    return article_id, Entry(version, content_digest(record.get("headline"), record.get("body")))
+    published = record.get("published") if isinstance(record.get("published"), str) else None
+    return article_id, Entry(
+        version, content_digest(record.get("headline"), record.get("body")), published
+    )
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -8,6 +8,7 @@ from scrapy.utils.test import get_crawler
 from crawler.edition import load_edition
 from crawler.items import Article
 from pipelines.clean import CleanPipeline
+from tests.support.settings import project_settings
 
 TITLE = "Our Privacy Statement & Cookie Policy"
 CONSENT = (
@@ -101,7 +102,7 @@ def test_banner_texts_are_noise_lines_for_the_loaders_too(edition) -> None:
 
 
 def _pipeline():
-    crawler = get_crawler(settings_dict={"CRAWLER_EDITION": "polish"})
+    crawler = get_crawler(settings_dict={**project_settings(), "CRAWLER_EDITION": "polish"})
     return crawler, CleanPipeline.from_crawler(crawler)
 
 

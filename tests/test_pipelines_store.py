@@ -18,11 +18,12 @@ from scrapy.utils.test import get_crawler
 from crawler.config import ConfigError, CrawlerConfig
 from crawler.items import Article
 from pipelines import store as store_module
-from pipelines._state import ArchiveState, content_digest
+from pipelines._state import ArchiveState, Entry, content_digest
 from pipelines.dedupe import DedupePipeline
 from pipelines.store import StorePipeline, encode_line
 from tests.support import faults
 from tests.support.archive import article, check_versions, read_archive, schema_errors
+from tests.support.settings import project_settings
 
 NOON = datetime(2026, 3, 14, 12, 0, tzinfo=timezone.utc)
 TODAY = "articles/2026/2026-03-14.jsonl"
@@ -60,7 +61,7 @@ class Chain:
 
     def __init__(self, data_dir: Path, **settings: Any) -> None:
         self.data_dir = data_dir
-        self.crawler = get_crawler(settings_dict={
+        self.crawler = get_crawler(settings_dict={**project_settings(),
             "CRAWLER_DATA_DIR": str(data_dir), "CRAWLER_BATCH_ITEMS": 3,
             "CRAWLER_BATCH_SECONDS": 5.0, **settings,
         })
@@ -163,7 +164,7 @@ def test_same_article_twice_in_one_run_uses_the_pending_decision(tmp_path: Path)
 
 
 def test_dedupe_and_store_are_off_without_the_archive() -> None:
-    crawler = get_crawler(settings_dict={"CRAWLER_ARCHIVE": "false"})
+    crawler = get_crawler(settings_dict={**project_settings(), "CRAWLER_ARCHIVE": "false"})
     with pytest.raises(NotConfigured):
         DedupePipeline.from_crawler(crawler)
     with pytest.raises(NotConfigured):
@@ -171,7 +172,7 @@ def test_dedupe_and_store_are_off_without_the_archive() -> None:
 
 
 def test_dedupe_without_the_store_says_so() -> None:
-    crawler = get_crawler(settings_dict={})
+    crawler = get_crawler(settings_dict=project_settings())
     with pytest.raises(RuntimeError, match="StorePipeline"):
         DedupePipeline.from_crawler(crawler).process_item(Article(**article(1)))
 
@@ -184,11 +185,11 @@ def test_dedupe_without_the_store_says_so() -> None:
 ])
 def test_bad_settings_are_config_errors(name: str, value: str) -> None:
     with pytest.raises(ConfigError):
-        CrawlerConfig.from_settings(get_crawler(settings_dict={name: value}).settings)
+        CrawlerConfig.from_settings(get_crawler(settings_dict={**project_settings(), name: value}).settings)
 
 
 def test_setting_defaults() -> None:
-    config = CrawlerConfig.from_settings(get_crawler(settings_dict={}).settings)
+    config = CrawlerConfig.from_settings(get_crawler(settings_dict=project_settings()).settings)
     assert (config.archive, config.batch_items, config.batch_seconds) == (True, 100, 5.0)
 
 
@@ -490,3 +491,25 @@ def test_failure_of_the_last_batch_at_close_sets_the_finish_reason(tmp_path: Pat
     chain.store._spider_closed()  # connected after CoreStats: runs after it
     assert chain.stats["finish_reason"] == "store_failed"
     assert read_archive(data) == [] and durable(data) == {}
+
+
+def test_state_of_schema_1_gains_published(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE articles (id TEXT PRIMARY KEY, version INTEGER NOT NULL, digest BLOB NOT NULL)"
+        " WITHOUT ROWID; CREATE TABLE files (path TEXT PRIMARY KEY, offset INTEGER NOT NULL)"
+        " WITHOUT ROWID; PRAGMA user_version = 1;"
+    )
+    db.execute("INSERT INTO articles VALUES ('E2-1', 1, x'00')")
+    db.commit()
+    db.close()
+    state = ArchiveState()
+    state.open(path)
+    try:
+        assert state.lookup("E2-1") == (1, b"\x00", None)
+        state.commit([("E2-2", Entry(1, b"\x01", "2020-10-30T10:26:09+08:00"))], "a.jsonl", 10)
+        assert state.lookup("E2-2").published == "2020-10-30T10:26:09+08:00"
+        assert state.totals() == (2, 2, "2020-10-30T10:26:09+08:00")
+    finally:
+        state.close()

@@ -14,6 +14,7 @@ from scrapy.utils.test import get_crawler
 from crawler.items import Article
 from pipelines.validate import ValidatePipeline
 from tests.support.archive import SCHEMA, article, output_schema
+from tests.support.settings import project_settings
 
 VALID = {
     **article(1),
@@ -81,7 +82,7 @@ def schema_validator() -> Draft202012Validator:
 
 @pytest.fixture
 def crawler_and_pipeline():
-    crawler = get_crawler(settings_dict={"CRAWLER_EDITION": "polish"})
+    crawler = get_crawler(settings_dict={**project_settings(), "CRAWLER_EDITION": "polish"})
     return crawler, ValidatePipeline.from_crawler(crawler)
 
 
