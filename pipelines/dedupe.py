@@ -56,6 +56,8 @@ class DedupePipeline:
         if known is None:
             version = 1
             self.stats.inc_value("dedupe/new")
+            if adapter.get("published"):  # ISO 8601 strings of one offset sort as times do
+                self.stats.max_value("dedupe/newest_published", adapter["published"])
         elif known.digest == digest:
             self.stats.inc_value("dedupe/unchanged")
             raise DropItem(f"unchanged: {article_id} (version {known.version})", log_level="DEBUG")

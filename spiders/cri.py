@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +33,7 @@ from crawler.articles import build_article
 from crawler.parsers import HTML_PARSERS, Extract, e4, fallback, merge_pages
 from crawler.parsers.listing import Card, cards, module_links
 from crawler.urls import Kind, PageRef, classify, rebase
+from pipelines._state import ArchiveState
 
 logger = logging.getLogger(__name__)
 
@@ -114,11 +115,16 @@ class CriSpider(scrapy.Spider):
         spider.options = cls.check_arguments(crawler.settings, **spider._args)
         spider.seen_articles: set[str] = set()
         spider.seen_listings: set[str] = set()
+        spider.archive = None  # the archive state, once the store has opened it
         return spider
 
     # -- discovery -------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
+        state = ArchiveState.of(self.crawler)
+        # Incremental: what the archive holds is not fetched again (the store opened the state
+        # in open_spider, before start). Pages asked for by URL are always fetched.
+        self.archive = state if state.is_open and not self.options.urls else None
         if self.options.urls:
             for url in self.options.urls:
                 for request in self._follow(url):
@@ -162,7 +168,9 @@ class CriSpider(scrapy.Spider):
         except (ValueError, e4.ApiError) as exc:
             self._skip("listing_unreadable", ref.url, str(exc))
             return
-        new_articles = 0
+        stats = self.crawler.stats
+        stats.inc_value("cri/listing/answers")
+        article_links = unseen = fetched = 0
         newest: date | None = None
         for card in cards(result):
             target = classify(card.link, self.edition)
@@ -170,22 +178,34 @@ class CriSpider(scrapy.Spider):
                 if target is not None and target.kind is Kind.SECTION:
                     yield from self._listing(target)
                 continue
+            article_links += 1
             card_day = self._card_date(card)
             if card_day and (newest is None or card_day > newest):
                 newest = card_day
             if card_day and self._before_since(card_day.isoformat()):
                 continue
             if target.id not in self.seen_articles:
-                new_articles += 1
-                yield from self._article(target, card=card, section=ref.url)
+                unseen += 1
+                requests = list(self._article(target, card=card, section=ref.url))
+                fetched += bool(requests)
+                yield from requests
         for link in module_links(result):
             target = classify(link, self.edition)
             if target is not None and target.kind is Kind.SECTION:
                 yield from self._listing(target)
-        if new_articles == 0:
-            self.crawler.stats.inc_value("cri/listing/no_new_article")
-        if ref.kind is Kind.SECTION and self.options.since is not None:
-            yield from self._next_page(ref, page, 0 if new_articles else empty_run + 1, newest)
+        if not article_links:
+            stats.inc_value("cri/listing/without_article_link")
+        if not unseen:
+            stats.inc_value("cri/listing/no_new_article")
+        if ref.kind is not Kind.SECTION:
+            return
+        if self.options.since is not None:
+            # Backfill: on through pages of articles already stored (an interrupted backfill
+            # goes on where it stopped) until the date, or pages that bring nothing unseen.
+            yield from self._next_page(ref, page, 0 if unseen else empty_run + 1, newest)
+        elif fetched and page < self.config.monitor_max_pages:
+            # Monitoring: the next page only while this one brought articles to fetch.
+            yield from self._next_page(ref, page, 0, newest)
 
     def _next_page(self, ref: PageRef, page: int, empty_run: int, newest: date | None) -> Iterator[Request]:
         if empty_run >= self.config.empty_pages_stop:
@@ -231,6 +251,9 @@ class CriSpider(scrapy.Spider):
             self.crawler.stats.inc_value("cri/duplicate_link")
             return
         self.seen_articles.add(ref.id)  # type: ignore[arg-type]
+        if self._settled(ref, card):
+            self.crawler.stats.inc_value("cri/skipped/known")
+            return
         context = {"ref": ref, "card": card, "section": section}
         if ref.era == "E4":
             # No retries: when the API fails, the article's own page is the next source.
@@ -333,6 +356,11 @@ class CriSpider(scrapy.Spider):
 
     def _item(self, ref: PageRef, extract: Extract, card: Card | None, section: str | None) -> Iterator[Article]:
         item = build_article(self.edition, ref, extract, card=card, section=section)
+        stats = self.crawler.stats
+        stats.inc_value("cri/pages/articles_parsed")
+        for name in ("headline", "published", "body"):
+            if getattr(item, name):
+                stats.inc_value(f"cri/fields/{name}")
         if not item.body:
             self._skip("no_body", ref.url, "no article text found")
             return
@@ -342,7 +370,6 @@ class CriSpider(scrapy.Spider):
         if self._before_since(item.published[:10]):
             self.crawler.stats.inc_value("cri/skipped/before_since")
             return
-        stats = self.crawler.stats
         stats.inc_value(f"cri/extraction/{item.extraction}")
         stats.inc_value(f"cri/items/era/{item.era}")
         yield item
@@ -360,13 +387,44 @@ class CriSpider(scrapy.Spider):
     def _fetch_url(self, url: str) -> str:
         return rebase(url, self.options.base_url)
 
-    def _card_date(self, card: Card) -> date | None:
-        if card.date.isdigit():
+    def _settled(self, ref: PageRef, card: Card | None) -> bool:
+        """Stored, and published before the recheck window: no need to fetch it again."""
+        if self.archive is None:
+            return False
+        entry = self.archive.lookup(ref.id)  # type: ignore[arg-type]
+        if entry is None:
+            return False
+        published = self._published_hint(entry.published, card, ref)
+        if published is None:
+            return True
+        window = timedelta(hours=self.config.recheck_hours)
+        return published < datetime.now(timezone.utc) - window
+
+    def _published_hint(self, stored: str | None, card: Card | None, ref: PageRef) -> datetime | None:
+        """The best publication time known before fetching: the archive's, the card's, the URL's."""
+        if stored:
             try:
-                return datetime.fromtimestamp(int(card.date) / 1000, self.edition.tz).date()
-            except (OverflowError, ValueError, OSError):
-                return None
+                return datetime.fromisoformat(stored)
+            except ValueError:
+                pass
+        if (when := self._card_time(card)) is not None:
+            return when
+        if ref.url_date is not None:
+            return datetime.combine(ref.url_date, time(), self.edition.tz)
         return None
+
+    def _card_time(self, card: Card | None) -> datetime | None:
+        """The card's publication time (epoch milliseconds); None on navigation cards."""
+        if card is None or not card.date.isdigit():
+            return None
+        try:
+            return datetime.fromtimestamp(int(card.date) / 1000, self.edition.tz)
+        except (OverflowError, ValueError, OSError):
+            return None
+
+    def _card_date(self, card: Card) -> date | None:
+        when = self._card_time(card)
+        return when.date() if when else None
 
     def _before_since(self, day: str) -> bool:
         if not self.options.since or not day:
