@@ -28,7 +28,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--base-url", help="fetch every outlet URL from this base (the local replica)")
     run.add_argument("--since", help="backfill: walk listings back to this date (YYYY-MM-DD)")
     run.add_argument("--quiet", action="store_true", help="log warnings and errors only")
+    run.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                     help="override a setting (repeatable), e.g. -s CRAWLER_RECHECK_HOURS=24")
+    status = commands.add_parser("status", help="the last runs, the archive, whether a run is on")
+    status.add_argument("--data-dir", default="data", help="the data directory (default: data/)")
+    status.add_argument("--json", action="store_true", help="print one JSON object, not a table")
+    status.add_argument("--runs", type=_positive, default=10, metavar="N",
+                        help="show the last N runs (default: 10)")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if args.command == "status":
+        from crawler.status import status
+
+        return status(args)
     from crawler.run import run
 
     return run(args)

@@ -1,47 +1,188 @@
-"""`cri-crawler run`: one crawl of the outlet into the data directory."""
+"""`cri-crawler run`: one monitoring (or backfill) crawl into the data directory, then health
+checks, a run report in `<data-dir>/runs.jsonl`, alerts, and an exit code that says it all.
+
+Exit codes: 0 healthy, 1 unhealthy (a check failed), 2 usage or configuration error (before any
+request), 3 another run holds the data directory's lock.
+"""
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import logging
 import os
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import UsageError
+from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
-from crawler.config import ConfigError
+from crawler.config import AlertConfig, ConfigError, CrawlerConfig
+from crawler.monitoring import alerts, checks, history
 from spiders.cri import CriSpider
 
-EXIT_HEALTHY, EXIT_UNHEALTHY, EXIT_USAGE = 0, 1, 2
+EXIT_HEALTHY, EXIT_UNHEALTHY, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+RUN_LOCK = "run.lock"
+LOCK_ATTEMPTS = 5
+
+logger = logging.getLogger(__name__)
+
+
+class RunError(Exception):
+    """A usage or configuration problem, said in one line; exit code `code`."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        settings, alert_config, spider_args = prepare(args)
+        data_dir = Path(settings["CRAWLER_DATA_DIR"])
+        with run_lock(data_dir):
+            return crawl_and_judge(settings, alert_config, spider_args, data_dir)
+    except RunError as exc:
+        print(f"cri-crawler: {'error: ' if exc.code == EXIT_USAGE else ''}{exc}", file=sys.stderr)
+        return exc.code
+
+
+def prepare(args: argparse.Namespace) -> tuple[Settings, AlertConfig, dict[str, str]]:
+    """Settings, alert channels and spider arguments, all checked before any request."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
-    data_dir = Path(args.data_dir)
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        print(f"cri-crawler: error: cannot create data directory {data_dir}: {exc.strerror}", file=sys.stderr)
-        return EXIT_USAGE
-    settings.set("CRAWLER_DATA_DIR", str(data_dir), priority="cmdline")
+    for assignment in args.set or ():
+        name, sep, value = assignment.partition("=")
+        if not sep or not name.strip():
+            raise RunError(f"--set takes NAME=VALUE, got {assignment!r}")
+        settings.set(name.strip(), value, priority="cmdline")
+    settings.set("CRAWLER_DATA_DIR", str(args.data_dir), priority="cmdline")
     if args.quiet:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     spider_args = {k: v for k, v in (("base_url", args.base_url), ("since", args.since)) if v}
     try:
+        CrawlerConfig.from_settings(settings)
         CriSpider.check_arguments(settings, **spider_args)
+        alert_config = AlertConfig.from_environ()
     except (UsageError, ConfigError) as exc:
-        print(f"cri-crawler: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise RunError(str(exc)) from None
+    ensure_writable(Path(args.data_dir))
+    return settings, alert_config, spider_args
+
+
+def ensure_writable(data_dir: Path) -> None:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise RunError(f"data directory {data_dir} cannot be written: {exc.strerror}") from None
+
+
+@contextmanager
+def run_lock(data_dir: Path) -> Iterator[None]:
+    """One run at a time per data directory. A kernel lock (flock): it dies with its process,
+    so a run killed with SIGKILL never blocks the next."""
+    fd = os.open(data_dir / RUN_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        for attempt in range(LOCK_ATTEMPTS):
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                # `cri-crawler status` probes the lock for an instant: try again briefly.
+                if attempt == LOCK_ATTEMPTS - 1:
+                    raise RunError(
+                        f"another run holds {data_dir / RUN_LOCK}; exiting", EXIT_LOCKED
+                    ) from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)
+
+
+def crawl_and_judge(settings: Settings, alert_config: AlertConfig, spider_args: dict[str, str],
+                    data_dir: Path) -> int:
+    started = datetime.now(timezone.utc)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(CriSpider)
     process.crawl(crawler, **spider_args)
     process.start()
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    if stats.get("finish_reason") != "finished":
-        logging.getLogger(__name__).error("run unhealthy: finish reason %s", stats.get("finish_reason"))
-        return EXIT_UNHEALTHY
-    return EXIT_HEALTHY
+    finished = datetime.now(timezone.utc)
+    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    report = build_report(stats, started, finished, spider_args)
+    config = CrawlerConfig.from_settings(settings)
+    runs_file = data_dir / history.RUNS_FILE
+    past = history.read_history(runs_file)
+    results = checks.evaluate(report, past, config.health, finished)
+    report["verdict"] = checks.verdict(results)
+    report["checks"] = [r.as_dict() for r in results]
+    history.append_report(runs_file, report)
+    if report["verdict"] == "healthy":
+        logger.info("run %s healthy: %d new, %d updated", report["run"],
+                    report["articles"]["new"], report["articles"]["updated"])
+        return EXIT_HEALTHY
+    alerts.notify(report, alert_config, data_dir=data_dir)
+    return EXIT_UNHEALTHY
+
+
+def build_report(stats: dict[str, Any], started: datetime, finished: datetime,
+                 spider_args: dict[str, str]) -> dict[str, Any]:
+    """The run report (one line of runs.jsonl) from the crawl's final stats."""
+
+    def count(name: str) -> int:
+        return int(stats.get(name, 0) or 0)
+
+    def under(prefix: str) -> dict[str, int]:
+        return {k[len(prefix):]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+    parsed = count("cri/pages/articles_parsed")
+    coverage = {
+        name: (count(f"cri/fields/{name}") / parsed if parsed else None)
+        for name in ("headline", "published", "body")
+    }
+    dropped = {f"validate/{k}": v for k, v in under("validate/dropped/").items()}
+    dropped |= {f"cri/{k}": v for k, v in under("cri/skipped/").items() if k != "known"}
+    return {
+        "run": f"{started:%Y%m%dT%H%M%SZ}-{os.getpid()}",
+        "started": started.isoformat(timespec="seconds"),
+        "finished": finished.isoformat(timespec="seconds"),
+        "duration_seconds": round((finished - started).total_seconds(), 3),
+        "mode": "backfill" if spider_args.get("since") else "monitor",
+        "since": spider_args.get("since"),
+        "base_url": spider_args.get("base_url"),
+        "finish_reason": stats.get("finish_reason"),
+        "requests": count("downloader/request_count"),
+        "responses": under("downloader/response_status_count/"),
+        "articles": {
+            "new": count("dedupe/new"),
+            "updated": count("dedupe/updated"),
+            "unchanged": count("dedupe/unchanged"),
+            "known_not_fetched": count("cri/skipped/known"),
+            "dropped": dropped,
+        },
+        "extraction": under("cri/extraction/"),
+        "pages": {
+            "articles_parsed": parsed,
+            "no_body": count("cri/skipped/no_body"),
+            "no_date": count("cri/skipped/no_date"),
+        },
+        "coverage": coverage,
+        "listings": {
+            "answers": count("cri/listing/answers"),
+            "without_article_link": count("cri/listing/without_article_link"),
+        },
+        "errors": count("log_count/ERROR"),
+        "robots_unavailable": count("robots/unavailable"),
+        "newest_published": stats.get("dedupe/newest_published"),
+    }

@@ -155,10 +155,23 @@ class ArchiveState:
 
     def totals(self) -> Totals:
         assert self._db is not None
-        count, versions, newest = self._db.execute(
-            "SELECT count(*), coalesce(sum(version), 0), max(published) FROM articles"
-        ).fetchone()
-        return Totals(count, versions, newest)
+        return _totals(self._db)
+
+    @staticmethod
+    def read_totals(path: Path) -> Totals:
+        """Totals of a state file without writing anything (for `cri-crawler status`).
+
+        While a run writes, the state's -wal and -shm exist and are shared with it. When they do
+        not (no writer, all checkpointed), the file is complete and does not change until a
+        writer opens it: `immutable` then keeps SQLite from creating -wal and -shm owned by
+        whoever reads (root, say), which the cron user's next run could not write to."""
+        wal = path.with_name(path.name + "-wal")
+        uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if wal.exists() else "&immutable=1")
+        db = sqlite3.connect(uri, uri=True)
+        try:
+            return _totals(db)
+        finally:
+            db.close()
 
     def hold(self, article_id: str, entry: Entry) -> Entry | None:
         """Record a decision not yet durable; returns the pending entry it replaces."""
@@ -208,3 +221,12 @@ class ArchiveState:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+
+
+def _totals(db: sqlite3.Connection) -> Totals:
+    columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+    newest = "max(published)" if "published" in columns else "NULL"  # schema 1 had none
+    count, versions, latest = db.execute(
+        f"SELECT count(*), coalesce(sum(version), 0), {newest} FROM articles"
+    ).fetchone()
+    return Totals(count, versions, latest)

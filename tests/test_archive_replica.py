@@ -13,14 +13,19 @@ from tests.support.kill import KillTarget, kill_and_check
 KILLS = 30
 
 
+# Every stored article counts as recent: fetched again each run, so dedupe judges it. (With the
+# default window, articles of the replica are too old to be fetched again at all: test_run.py.)
+RECHECK_ALL = {"CRAWLER_RECHECK_HOURS": "1000000", "CRAWLER_MONITOR_MAX_PAGES": "1"}
+
+
 def test_second_run_writes_nothing_and_an_edit_becomes_version_2(make_replica, tmp_path: Path) -> None:
     server: ReplicaServer = make_replica()
     expected = server.site.expected(reach="monitor")
-    first = scrapy_crawl(tmp_path, server.base_url)
+    first = scrapy_crawl(tmp_path, server.base_url, settings=RECHECK_ALL)
     assert first.returncode == 0, first.log[-3000:]
     assert first.stats["dedupe/new"] == len(expected) == first.stats["store/items"]
 
-    second = scrapy_crawl(tmp_path, server.base_url)
+    second = scrapy_crawl(tmp_path, server.base_url, settings=RECHECK_ALL)
     assert second.returncode == 0, second.log[-3000:]
     assert second.items == []
     assert "store/items" not in second.stats
@@ -29,7 +34,7 @@ def test_second_run_writes_nothing_and_an_edit_becomes_version_2(make_replica, t
     edited = expected[len(expected) // 2]["id"]
     article = server.site.article(edited)
     server.site.edit(edited, paragraphs=[*article.paragraphs, "Aktualizacja: dodano nowy akapit."])
-    third = scrapy_crawl(tmp_path, server.base_url)
+    third = scrapy_crawl(tmp_path, server.base_url, settings=RECHECK_ALL)
     assert third.returncode == 0, third.log[-3000:]
     assert [(i["id"], i["version"]) for i in third.items] == [(edited, 2)]
     assert third.items[0]["body"].endswith("Aktualizacja: dodano nowy akapit.")
@@ -59,7 +64,7 @@ def replica_target(server: ReplicaServer, tmp_path: Path) -> KillTarget:
         }
 
     data_dir = tmp_path / "data"
-    settings = {**FAST, "CRAWLER_DATA_DIR": str(data_dir), "CRAWLER_BROWSER": "False",
+    settings = {**FAST, **RECHECK_ALL, "CRAWLER_DATA_DIR": str(data_dir), "CRAWLER_BROWSER": "False",
                 "CRAWLER_BATCH_ITEMS": "3", "CRAWLER_BATCH_SECONDS": "0.05"}
     command = [sys.executable, "-m", "scrapy", "crawl", "cri", "-a", f"base_url={server.base_url}"]
     for key, value in settings.items():
