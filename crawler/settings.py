@@ -61,6 +61,13 @@ CRAWLER_RECHECK_HOURS = 48.0
 # -- Politeness beyond Scrapy's (crawler/middlewares) -----------------------------------------
 CRAWLER_ROBOTS_FAIL_CLOSED = True
 CRAWLER_RETRY_AFTER_MAX = 300.0
+DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's robots.txt middleware, replaced at its place: fails closed, honours Crawl-delay.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsPolicyMiddleware": 100,
+    # Above RetryMiddleware (550): sees a 429/503 first and waits out its Retry-After.
+    "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
+}
 
 # -- Health checks after every run (crawler/monitoring); alert channels come from the environment
 CRAWLER_HEALTH_MAX_ERRORS = 5
