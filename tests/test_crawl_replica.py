@@ -11,6 +11,7 @@ import pytest
 from tests.crawling import CrawlResult, scrapy_crawl
 from tests.replica import ReplicaServer
 from tests.replica.probe import article_key
+from tests.support.paths import SEED_TEXT
 
 ARTICLES = 400  # generated articles on top of the real samples: every era and variant
 
@@ -98,8 +99,7 @@ def test_seed_article_is_exact(site_server: ReplicaServer, tmp_path: Path) -> No
     seed = "https://polish.cri.cn/2024/07/03/ARTIzR7mcXGTA3meOEfr1fMJ240703.shtml"
     result = scrapy_crawl(tmp_path, site_server.base_url, {"urls": seed + "?spm=C78358.1"})
     [item] = result.items
-    text = (Path(__file__).resolve().parents[2] / "shared/site/seed-article-2024-07-03.txt")
-    lines = [line.strip() for line in text.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [line.strip() for line in SEED_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert item["headline"] == lines[1] == "Xi Jinping przeprowadził rozmowy z prezydentem Kazachstanu"
     assert item["published"] == "2024-07-03T19:56:10+08:00"
     assert item["author"] == "A. L."

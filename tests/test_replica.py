@@ -32,9 +32,9 @@ from tests.replica.corpus import BEIJING, Article, clean_text
 from tests.replica.generator import ANCHOR, SPANS
 from tests.replica.probe import article_key, decode_page, discover, iter_cards, page_lines
 from tests.replica.samples import SEED_ID, SEED_URL, ZT_PATH
+from tests.support.paths import SEED_TEXT
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_TEXT = Path("/work/shared/site/seed-article-2024-07-03.txt")
 DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 COOKIE_LINES = {
     "Our Privacy Statement & Cookie Policy",
