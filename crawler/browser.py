@@ -35,7 +35,13 @@ class LazyBrowserDownloadHandler(HTTP11DownloadHandler):
             if self._browser_handler is None:
                 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+                from crawler.middlewares.egress import allowed_origins, playwright_abort
+
                 handler = ScrapyPlaywrightDownloadHandler.from_crawler(self._crawler)
+                # PLAYWRIGHT_ABORT_REQUEST, built here: the allowlist needs the spider's base_url.
+                handler.abort_request = playwright_abort(
+                    allowed_origins(self._crawler), self._crawler.stats
+                )
                 # The engine_started signal it listens for has already fired: start it now.
                 await handler._maybe_launch_in_thread()
                 self._crawler.stats.inc_value("cri/browser/started")

@@ -97,6 +97,8 @@ class CrawlerConfig:
     max_listing_pages: int  # hard cap on pages walked per section
     monitor_max_pages: int  # a monitoring run walks a section at most this deep
     recheck_hours: float  # stored articles published this recently are fetched again
+    gone_recheck_days: float  # an article that answered 404/410 is not asked again this long
+    max_body_chars: int  # an article body longer than this is skipped (a broken page)
     browser: bool  # render client-side shells in Chromium (scrapy-playwright)
     browser_timeout_ms: int
     robots_fail_closed: bool  # robots.txt 5xx or unreachable: fetch nothing from that host
@@ -116,6 +118,8 @@ class CrawlerConfig:
             max_listing_pages=_int(settings, "CRAWLER_MAX_LISTING_PAGES", minimum=1),
             monitor_max_pages=_int(settings, "CRAWLER_MONITOR_MAX_PAGES", minimum=1),
             recheck_hours=_float(settings, "CRAWLER_RECHECK_HOURS", minimum=0),
+            gone_recheck_days=_float(settings, "CRAWLER_GONE_RECHECK_DAYS", minimum=0),
+            max_body_chars=_int(settings, "CRAWLER_MAX_BODY_CHARS", minimum=1),
             browser=_bool(settings, "CRAWLER_BROWSER"),
             browser_timeout_ms=_int(settings, "CRAWLER_BROWSER_TIMEOUT_MS", minimum=1),
             robots_fail_closed=_bool(settings, "CRAWLER_ROBOTS_FAIL_CLOSED"),

@@ -57,16 +57,22 @@ CRAWLER_EMPTY_PAGES_STOP = 3
 CRAWLER_MAX_LISTING_PAGES = 500
 CRAWLER_MONITOR_MAX_PAGES = 10
 CRAWLER_RECHECK_HOURS = 48.0
+CRAWLER_GONE_RECHECK_DAYS = 30.0  # a listed article that answered 404/410 waits this long
+CRAWLER_MAX_BODY_CHARS = 500_000  # the longest real articles have ~50,000 characters
 
 # -- Politeness beyond Scrapy's (crawler/middlewares) -----------------------------------------
 CRAWLER_ROBOTS_FAIL_CLOSED = True
 CRAWLER_RETRY_AFTER_MAX = 300.0
 DOWNLOADER_MIDDLEWARES = {
+    # First: nothing off the outlet's hosts is fetched, redirects included (robots.txt neither).
+    "crawler.middlewares.egress.EgressAllowlistMiddleware": 50,
     # Scrapy's robots.txt middleware, replaced at its place: fails closed, honours Crawl-delay.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots.RobotsPolicyMiddleware": 100,
     # Above RetryMiddleware (550): sees a 429/503 first and waits out its Retry-After.
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
+    # Outside HttpCompressionMiddleware (590): a compressed body cut short is retried, not parsed.
+    "crawler.middlewares.integrity.CompressedIntegrityMiddleware": 595,
 }
 
 # -- Health checks after every run (crawler/monitoring); alert channels come from the environment

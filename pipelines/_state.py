@@ -22,6 +22,7 @@ import hashlib
 import sqlite3
 import unicodedata
 from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 from weakref import WeakKeyDictionary
@@ -34,6 +35,11 @@ CREATE TABLE IF NOT EXISTS articles (
     digest BLOB NOT NULL,         -- content_digest() of that version
     published TEXT                -- Article.published (ISO 8601): the recheck window, status
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS gone (
+    id TEXT PRIMARY KEY,          -- an article whose page answered 404 or 410
+    status INTEGER NOT NULL,
+    at TEXT NOT NULL              -- when (UTC, ISO 8601): asked again after the recheck days
+);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,        -- output file, relative to the data directory
     offset INTEGER NOT NULL       -- bytes of it already reflected in `articles`
@@ -44,6 +50,9 @@ _UPSERT = (
     "ON CONFLICT (id) DO UPDATE SET version = excluded.version, digest = excluded.digest, "
     "published = excluded.published WHERE excluded.version > articles.version"
 )
+# `gone` came without a version step: CREATE IF NOT EXISTS adds it, and an older crawler
+# ignores it. At most GONE_MAX rows: the oldest go first.
+GONE_MAX = 10_000
 # Version 1 had no `published`: added, empty (rows fill in as articles are written again).
 _MIGRATIONS = {1: "ALTER TABLE articles ADD COLUMN published TEXT"}
 _CHECKPOINT = (
@@ -152,6 +161,30 @@ class ArchiveState:
             "SELECT version, digest, published FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         return Entry(row[0], bytes(row[1]), row[2]) if row else None
+
+    def mark_gone(self, article_id: str, status: int) -> None:
+        """An article whose page is gone (404/410): not asked again for a while (`is_gone`)."""
+        assert self._db is not None, "the archive state is not open"
+        now = datetime.now(timezone.utc).isoformat()
+        with self._db:  # one small transaction, independent of the batches
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(
+                "INSERT INTO gone (id, status, at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                "SET status = excluded.status, at = excluded.at", (article_id, status, now),
+            )
+            self._db.execute(
+                "DELETE FROM gone WHERE id IN (SELECT id FROM gone ORDER BY at DESC, rowid DESC LIMIT -1 "
+                "OFFSET ?)", (GONE_MAX,),
+            )
+
+    def is_gone(self, article_id: str, recheck_days: float) -> bool:
+        """Marked gone within the last `recheck_days` days."""
+        assert self._db is not None, "the archive state is not open"
+        row = self._db.execute("SELECT at FROM gone WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return False
+        since = datetime.now(timezone.utc) - timedelta(days=recheck_days)
+        return datetime.fromisoformat(row[0]) > since
 
     def totals(self) -> Totals:
         assert self._db is not None

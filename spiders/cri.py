@@ -11,6 +11,7 @@ Modes (spider arguments, see the README):
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.exceptions import UsageError
 from scrapy.http import JsonRequest, Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
@@ -31,6 +33,7 @@ from crawler.edition import Edition, load_edition
 from crawler.items import Article
 from crawler.articles import build_article
 from crawler.parsers import HTML_PARSERS, Extract, e4, fallback, merge_pages
+from crawler.parsers.interstitial import interstitial
 from crawler.parsers.listing import Card, cards, module_links
 from crawler.urls import Kind, PageRef, classify, rebase
 from pipelines._state import ArchiveState
@@ -38,6 +41,7 @@ from pipelines._state import ArchiveState
 logger = logging.getLogger(__name__)
 
 ARTICLE_PRIORITY = 10  # articles before more listings: items flow while discovery goes on
+LATIN_SINGLE_BYTE = {"cp1252", "iso8859-1", "ascii"}  # codecs' names, also for latin-1, us-ascii
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ class CriSpider(scrapy.Spider):
             yield request
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        found = list(sitemap_urls_from_robots(response.text, base_url=response.url))
+        found = list(sitemap_urls_from_robots(response.body, base_url=response.url))
         if not found:
             found = [f"https://{self.edition.canonical_host}/sitemap_index.xml"]
         for url in found:
@@ -251,6 +255,9 @@ class CriSpider(scrapy.Spider):
             self.crawler.stats.inc_value("cri/duplicate_link")
             return
         self.seen_articles.add(ref.id)  # type: ignore[arg-type]
+        if self.archive is not None and self.archive.is_gone(ref.id, self.config.gone_recheck_days):  # type: ignore[arg-type]
+            self.crawler.stats.inc_value("cri/skipped/gone")
+            return
         if self._settled(ref, card):
             self.crawler.stats.inc_value("cri/skipped/known")
             return
@@ -280,11 +287,12 @@ class CriSpider(scrapy.Spider):
             extract = e4.parse_api_article(e4.api_result(response.json()))
         except (ValueError, e4.ApiError) as exc:
             self.crawler.stats.inc_value("cri/api/unusable")
-            logger.info("API gave no article for %s (%s); trying the page", ref.url, exc)
+            logger.info("API gave no article for %s (%s); trying the page", ref.url, str(exc)[:200])
             yield self._html_request(ref, context)
             return
         if not extract.paragraphs:
             self.crawler.stats.inc_value("cri/api/no_body")
+            logger.info("API answer for %s has no body; trying the page", ref.url)
             yield self._html_request(ref, context)
             return
         yield from self._item(ref, extract, card, section)
@@ -302,8 +310,20 @@ class CriSpider(scrapy.Spider):
         if not hasattr(response, "text"):
             self._skip("not_html", ref.url, f"content type {response.headers.get('Content-Type')!r}")
             return
-        html = response.text
-        extract = HTML_PARSERS[ref.era](html, response.url)  # type: ignore[index]
+        html = self._page_text(response)
+        if (wall := interstitial(html)) is not None:
+            # A maintenance page, a captcha or a consent wall: an article page without its
+            # article (so it counts in the health check `no_body_share`), never an item.
+            self.crawler.stats.inc_value(f"cri/interstitial/{wall}")
+            self.crawler.stats.inc_value("cri/pages/articles_parsed")
+            self._skip("no_body", ref.url, f"{wall} page instead of the article")
+            return
+        try:
+            extract = HTML_PARSERS[ref.era](html, response.url)  # type: ignore[index]
+        except RecursionError:
+            # Thousands of nested elements: no article page looks like that.
+            self._skip("too_deep", ref.url, "markup nested too deeply to read")
+            return
         if response.meta.get("playwright"):
             extract = replace(extract, method="browser")
         if done is not None:  # a later page of a multi-page E1 article
@@ -346,6 +366,12 @@ class CriSpider(scrapy.Spider):
     def on_article_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         ref = request.cb_kwargs.get("ref")
+        status = failure.value.response.status if failure.check(HttpError) else None
+        if status in (404, 410) and ref is not None and self.archive is not None:
+            # Gone: recorded, so that a listing that keeps it is not followed into it each run
+            # (5xx and timeouts are not: the next run tries again).
+            self.archive.mark_gone(ref.id, status)
+            self.crawler.stats.inc_value(f"cri/gone/{status}")
         self._skip("fetch_failed", ref.url if ref else request.url, failure.getErrorMessage())
 
     def on_discovery_error(self, failure: Failure) -> None:
@@ -363,6 +389,10 @@ class CriSpider(scrapy.Spider):
                 stats.inc_value(f"cri/fields/{name}")
         if not item.body:
             self._skip("no_body", ref.url, "no article text found")
+            return
+        if len(item.body) > self.config.max_body_chars:
+            self._skip("body_too_long", ref.url,
+                       f"{len(item.body)} characters, over CRAWLER_MAX_BODY_CHARS")
             return
         if not item.published:
             self._skip("no_date", ref.url, "no readable publication time")
@@ -433,6 +463,28 @@ class CriSpider(scrapy.Spider):
             return date.fromisoformat(day[:10]) < self.options.since
         except ValueError:
             return False
+
+    def _page_text(self, response: Response) -> str:
+        """The page as text. Bytes that are valid UTF-8 (and not ASCII) under a declared
+        single-byte Latin charset are UTF-8: a server's default header, not the page's
+        encoding (valid UTF-8 by chance in real cp1252 text needs odd letter pairs, never
+        Polish). Replacement characters (bytes the encoding cannot read) are counted."""
+        text = response.text  # type: ignore[attr-defined]
+        body = response.body
+        try:
+            declared = codecs.lookup(response.encoding).name  # type: ignore[attr-defined]
+        except LookupError:
+            declared = ""
+        if declared in LATIN_SINGLE_BYTE and not body.isascii():
+            try:
+                text = body.decode("utf-8")
+                self.crawler.stats.inc_value("cri/encoding/utf8_under_latin_charset")
+            except UnicodeDecodeError:
+                pass
+        if replaced := text.count("\ufffd"):
+            self.crawler.stats.inc_value("cri/encoding/replacement_chars", replaced)
+            self.crawler.stats.inc_value("cri/encoding/pages_with_replacements")
+        return text
 
     def _skip(self, reason: str, url: str, detail: str) -> None:
         self.crawler.stats.inc_value(f"cri/skipped/{reason}")

@@ -7,6 +7,7 @@ the element holding the most paragraph text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -64,13 +65,13 @@ def parse_api_article(result: dict[str, Any]) -> Extract:
     lines = fragment_lines(content)
     video = result.get("video") if isinstance(result.get("video"), dict) else {}
     photo = result.get("photo") if isinstance(result.get("photo"), dict) else {}
-    headline = _text(result.get("title")) or None
+    headline = _plain(_text(result.get("title"))) or None
     return Extract(
         headline=headline,
-        published=[p for p in (_text(result.get("published")), _text(result.get("date"))) if p],
+        published=[p for p in (_stamp(result.get("published")), _stamp(result.get("date"))) if p],
         paragraphs=drop_leading_repeats(lines, headline),
-        summary=_text(result.get("brief")) or None,
-        modified=_text(result.get("modifyDate")) or None,
+        summary=_plain(_text(result.get("brief"))) or None,
+        modified=_stamp(result.get("modifyDate")) or None,
         images=[u for u in (_text(photo.get("large")), _text(photo.get("thurm"))) if u][:1],
         video=_text(video.get("url")) or None,
         method="api",
@@ -135,4 +136,23 @@ def _contents(node: Any) -> Iterator[str]:
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ("" if value is None else str(value))
+    """A string field; anything else (a number, a list, an object) is no value, never its
+    repr: a broken answer must not put `{'p': 1}` or `1e+308` into an article."""
+    return value if isinstance(value, str) else ""
+
+
+def _plain(value: str) -> str:
+    """A text field that may hold markup: its visible text (no script or style text)."""
+    if not _TAG.search(value):
+        return value
+    return " ".join(fragment_lines(value))
+
+
+_TAG = re.compile(r"<[A-Za-z/!?]")
+
+
+def _stamp(value: Any) -> str:
+    """A time field: a string, or epoch milliseconds as a whole number (not NaN, not a bool)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _text(value)

@@ -1,6 +1,6 @@
 """Command line of the replica.
 
-    python -m tests.replica serve --port 0 [--articles N] [--seed S]
+    python -m tests.replica serve --port 0 [--articles N] [--seed S] [--faults RATE [--faults-seed S]]
     python -m tests.replica expected [--articles N] [--seed S] [--reach R] [--since YYYY-MM-DD]
     python -m tests.replica urls [--articles N] [--seed S] [--reach R]
 
@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve the replica")
     serve.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (0: a free one)")
+    serve.add_argument("--faults", type=float, default=0.0, metavar="RATE",
+                       help="share of requests answered by a random fault (tests/replica/faults.py)")
+    serve.add_argument("--faults-seed", type=_seed, default=1, help="seed of the fault draws")
     corpus_options(serve)
 
     expected = commands.add_parser("expected", help="print the ground truth as JSON Lines")
@@ -97,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _serve(args: argparse.Namespace) -> int:
     server = ReplicaServer(articles=args.articles, seed=args.seed, port=args.port)
+    if args.faults:
+        if not 0 < args.faults <= 1:
+            _fail(f"--faults must be a share in (0, 1], got {args.faults}")
+        from .faults import random_faults
+
+        server.overrides.add(*random_faults(args.faults, args.faults_seed))
     try:
         server.start()
     except OSError as exc:

@@ -50,6 +50,9 @@ class Response:
     delay: float = 0.0
     truncate_at: int | None = None
     drop: bool = False
+    # Writes the whole answer itself on the raw connection (tests/replica/faults.py), which is
+    # closed after it: for misbehaviour the fields above cannot say (stalls, resets, bombs).
+    writer: Callable[[BaseHTTPRequestHandler], None] | None = None
 
     @classmethod
     def html(cls, text: str, status: int = 200) -> Response:
@@ -318,6 +321,13 @@ class _Handler(BaseHTTPRequestHandler):
         if response.drop:
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if response.writer is not None and not head:
+            self.close_connection = True
+            try:
+                response.writer(self)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
             return
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
