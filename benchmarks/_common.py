@@ -58,33 +58,74 @@ class Crawl:
     def items_per_second(self) -> float:
         return self.items / self.seconds if self.seconds else 0.0
 
+    @property
+    def crawl_seconds(self) -> float:
+        """The engine's time, from spider open to close (no interpreter start, no imports)."""
+        return float(self.stats.get("elapsed_time_seconds") or self.seconds)
 
-def crawl(work: Path, base_url: str, spider_args: dict[str, str], settings: dict[str, str]) -> Crawl:
+    @classmethod
+    def of(cls, run: Measured, stats: dict[str, Any]) -> Crawl:
+        return cls(
+            seconds=run.seconds,
+            items=int(stats.get("item_scraped_count", 0)),
+            requests=int(stats.get("downloader/request_count", 0)),
+            peak_rss_mb=run.peak_rss_mb,
+            stats=stats,
+        )
+
+
+def crawl(
+    work: Path, base_url: str, spider_args: dict[str, str], settings: dict[str, str]
+) -> Crawl:
     """One `scrapy crawl cri` in a subprocess; wall time, items, requests, peak RSS."""
+    command, stats_file = crawl_command(work, base_url, spider_args, settings)
+    run = measured(command, work / "crawl.log", cwd=ROOT)
+    run.check("crawl")
+    return Crawl.of(run, json.loads(stats_file.read_text(encoding="utf-8")))
+
+
+def crawl_command(
+    work: Path, base_url: str, spider_args: dict[str, str], settings: dict[str, str]
+) -> tuple[list[str], Path]:
+    """The `scrapy crawl cri` command line (politeness off, see FAST) and its stats file."""
     work.mkdir(parents=True, exist_ok=True)
     stats_file = work / "stats.json"
     command = [sys.executable, "-m", "scrapy", "crawl", "cri", "-a", f"base_url={base_url}"]
     for key, value in spider_args.items():
         command += ["-a", f"{key}={value}"]
-    for key, value in {**FAST, "CRAWLER_STATS_FILE": str(stats_file), **settings}.items():
-        command += ["-s", f"{key}={value}"]
-    log = work / "crawl.log"
+    command += setting_args({**FAST, "CRAWLER_STATS_FILE": str(stats_file), **settings})
+    return command, stats_file
+
+
+def setting_args(settings: dict[str, str]) -> list[str]:
+    return [arg for key, value in settings.items() for arg in ("-s", f"{key}={value}")]
+
+
+@dataclass
+class Measured:
+    """A finished subprocess: exit code, wall time, peak memory of its process tree."""
+
+    returncode: int
+    seconds: float
+    peak_rss_mb: float
+    log: Path
+
+    def check(self, what: str, ok: tuple[int, ...] = (0,)) -> None:
+        if self.returncode not in ok:
+            tail = self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise RuntimeError(f"{what} failed ({self.returncode}): {tail}")
+
+
+def measured(
+    command: list[str], log: Path, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> Measured:
+    """Run a command (stdout and stderr to `log`), timing it and sampling its tree's memory."""
+    log.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    with log.open("wb") as stderr:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
         peak = TreeMemory(process.pid).watch(process)
-    seconds = time.perf_counter() - start
-    if process.returncode != 0:
-        tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
-        raise RuntimeError(f"crawl failed ({process.returncode}): {tail}")
-    stats = json.loads(stats_file.read_text(encoding="utf-8"))
-    return Crawl(
-        seconds=seconds,
-        items=int(stats.get("item_scraped_count", 0)),
-        requests=int(stats.get("downloader/request_count", 0)),
-        peak_rss_mb=peak / 2**20,
-        stats=stats,
-    )
+    return Measured(process.returncode, time.perf_counter() - start, peak / 2**20, log)
 
 
 class TreeMemory:
@@ -122,20 +163,72 @@ class TreeMemory:
         return total
 
 
+def target(part: str, name: str, goal: float, value: float | None, op: str) -> dict[str, Any]:
+    """One target of the issue and whether this run met it (`op`: `>=` or `<=`)."""
+    met = value is not None and (value >= goal if op == ">=" else value <= goal)
+    return {"part": part, "name": name, "target": f"{op} {goal:g}", "value": value, "met": met}
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def machine() -> dict[str, Any]:
-    import scrapy
+PACKAGES = (
+    "scrapy",
+    "twisted",
+    "lxml",
+    "parsel",
+    "itemloaders",
+    "trafilatura",
+    "htmldate",
+    "playwright",
+    "scrapy-playwright",
+)
 
+
+def machine() -> dict[str, Any]:
+    """Where and with what the figures were measured."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    packages = {}
+    for name in PACKAGES:
+        try:
+            packages[name] = version(name)
+        except PackageNotFoundError:
+            packages[name] = None
     return {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
         "python": platform.python_version(),
-        "scrapy": scrapy.__version__,
+        "scrapy": packages["scrapy"],
+        "packages": packages,
+        "chromium": chromium_version(),
+        "commit": git_commit(),
         "platform": platform.platform(),
     }
+
+
+def git_commit() -> str | None:
+    """HEAD, with `+changes` when the work tree differs from it (what was measured)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=30, check=False).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=30, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return f"{head}{' +changes' if dirty else ''}" if head else None
+
+
+def chromium_version() -> str | None:
+    try:
+        out = subprocess.run(
+            ["chromium", "--version"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
 
 
 def write_result(name: str, result: dict[str, Any]) -> Path:

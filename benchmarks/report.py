@@ -1,0 +1,506 @@
+"""RESULTS.md from results.json: the same figures as tables, and how they were measured."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from pathlib import Path
+from typing import Any
+
+ANALYSIS = Path(__file__).resolve().parent / "analysis.md"
+EXTRACTORS = ("ours", "trafilatura", "news-please", "newspaper4k")
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{100 * value:.{digits}f} %"
+
+
+def num(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}".replace(",", " ")
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines + [""]
+
+
+def render(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    packages = ", ".join(f"{k} {v}" for k, v in m.get("packages", {}).items() if v)
+    peers = results.get("extraction", {}).get("extractors", {})
+    peer_versions = ", ".join(
+        f"{k} {v['version']}"
+        for k, v in peers.items()
+        if k != "ours" and v.get("version") and k != "trafilatura"
+    )
+    out = [
+        "# Benchmarks",
+        "",
+        f"Written by `./run bench` (`python -m benchmarks --size {results['size']}`) on {m['date']}, "
+        f"in {num(results.get('seconds', 0) / 60, 1)} minutes. Every figure below comes from that one run; "
+        "`benchmarks/results.json` holds them all. Figures are noisy (a shared machine): comparisons are "
+        "made within the run, interleaved, with medians.",
+        "",
+        f"- Machine: {m['cpus']} CPUs, {m.get('memory_gb', '?')} GB, {m['platform']}",
+        f"- Python {m['python']}; {packages}",
+        f"- Peers (own venvs): {peer_versions or 'none run'}; Chromium: {m.get('chromium') or 'not found'}",
+        f"- Code measured: commit {m.get('commit') or 'not recorded'} (the work tree as it was during the run)",
+        f"- Parts run: {', '.join(results['parts'])}",
+        "",
+        "## Targets",
+        "",
+    ]
+    out += table(
+        ["part", "target", "goal", "this run", "met"],
+        [
+            [
+                t["part"],
+                t["name"],
+                f"`{t['target']}`",
+                fmt_value(t["value"]),
+                "yes" if t["met"] else "**no**",
+            ]
+            for t in results.get("targets", [])
+        ],
+    )
+    sections = [
+        ("extraction", extraction),
+        ("throughput", throughput),
+        ("scale", scale),
+        ("incremental", incremental),
+        ("browser", browser),
+    ]
+    for name, renderer in sections:
+        if name not in results.get("parts", []):
+            continue
+        part = results.get(name)
+        if part is None:
+            out += [f"## {TITLES[name]}", "", "Not run yet.", ""]
+            continue
+        if "error" in part:
+            out += [f"## {TITLES[name]}", "", f"This part failed: `{part['error'][:500]}`", ""]
+            continue
+        out += renderer(part)
+    if ANALYSIS.exists():
+        out += [ANALYSIS.read_text(encoding="utf-8").rstrip(), ""]
+    return "\n".join(out)
+
+
+TITLES = {
+    "extraction": "1. Extraction, side by side",
+    "throughput": "2. Crawl throughput",
+    "scale": "3. Scale",
+    "incremental": "4. Incremental cost",
+    "browser": "5. Browser path",
+}
+
+
+def fmt_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return str(value)
+
+
+def extraction(part: dict[str, Any]) -> list[str]:
+    eras = ", ".join(f"{k} {v}" for k, v in sorted(part["by_era"].items()))
+    variants = ", ".join(f"{k} {v}" for k, v in sorted(part["e4_variants"].items()))
+    out = [
+        f"## {TITLES['extraction']}",
+        "",
+        f"{part['pages']} single-page articles of a replica of {part['replica_articles']} articles "
+        f"({eras}; E4 as {variants}; median page {num(part.get('html_kb_median'))} KB), the same decoded "
+        "HTML and URL for every extractor. Ours: the era "
+        "parser and `build_article` (as `tests.fixtures.parse_stored`). trafilatura: `bare_extraction("
+        "with_metadata=True)`, htmldate keeping time and offset (`%Y-%m-%dT%H:%M:%S%z`, original date, "
+        "extensive search), in this process, interleaved with ours page by page. news-please: "
+        "`NewsPlease.from_html(html, url, fetch_images=False)`; newspaper4k: `newspaper.article(url, "
+        "language='pl', input_html=html, fetch_images=False)`; each in its own venv. A page's time is the "
+        f"fastest of {part['rounds']} calls; the column is the median over pages.",
+        "",
+        "Exact: equal after collapsing whitespace (NFC); `published` must have the same time and the same "
+        "UTC offset (+08:00; a naive time never matches), `published day` only the date. Body: precision, "
+        "recall and F1 over 4-token shingles (article-extraction-benchmark's metric), exact body = the "
+        "same non-empty lines. Leakage: bodies holding any line of the dossier's noise catalogue "
+        "(`crawler/data/editions.toml`: share labels, `Baidu`, banners, `CRI` date lines, `|` lines, "
+        "`Zobacz także`/`Polecamy`/`Ranking`, footers) or trailing initials.",
+        "",
+    ]
+    rows = []
+    notes = []
+    for name in EXTRACTORS:
+        e = part["extractors"].get(name)
+        if e is None:
+            continue
+        if not e.get("available"):
+            rows.append([name, "not run"] + ["–"] * 13)
+            notes.append(f"- {name}: not run: `{e.get('error')}`")
+            continue
+        rows.append(
+            [
+                name,
+                str(e.get("version")),
+                pct(e["headline_exact"]),
+                pct(e["published_exact"]),
+                pct(e["published_day"]),
+                pct(e["author_exact"]),
+                pct(e["author_found"]),
+                num(e["body_precision"], 3),
+                num(e["body_recall"], 3),
+                num(e["body_f1"], 3),
+                pct(e["body_exact"]),
+                pct(e["leakage"]),
+                num(e["ms_median"], 2),
+                num(e["ms_p90"], 2),
+                str(e["errors"]),
+            ]
+        )
+    out += table(
+        [
+            "extractor",
+            "version",
+            "headline exact",
+            "published exact",
+            "published day",
+            "author exact",
+            "author found",
+            "body P",
+            "body R",
+            "body F1",
+            "body exact",
+            "leakage",
+            "ms/page (median)",
+            "ms/page (p90)",
+            "errors",
+        ],
+        rows,
+    )
+    if part.get("speedup_vs_trafilatura"):
+        traf = part["extractors"]["trafilatura"]["ms_median"]
+        out += [
+            f"Ours is **{part['speedup_vs_trafilatura']:.1f} times** faster per page than trafilatura "
+            f"(medians). For scale: parsing a page once with lxml, and nothing else, takes "
+            f"{num(part.get('lxml_parse_ms_median'), 3)} ms (median, same loop): the floor of any "
+            f"extractor built on lxml; 20 times faster than trafilatura would be "
+            f"{num(traf / 20, 3)} ms.",
+            "",
+        ]
+    out += ["Body F1 / exact body by era:", ""]
+    era_rows = []
+    for name in EXTRACTORS:
+        e = part["extractors"].get(name, {})
+        if not e.get("available"):
+            continue
+        era_rows.append(
+            [name]
+            + [
+                f"{num(e['by_era'][era]['body_f1'], 3)} / {pct(e['by_era'][era]['body_exact'], 0)}"
+                if era in e["by_era"]
+                else "–"
+                for era in ("E1", "E2", "E3", "E4")
+            ]
+        )
+    out += table(["extractor", "E1", "E2", "E3", "E4"], era_rows)
+    leaks = [
+        f"- {name}: " + ", ".join(f"`{k}` {v}" for k, v in e["leak_kinds"].items())
+        for name in EXTRACTORS
+        if (e := part["extractors"].get(name, {})).get("leak_kinds")
+    ]
+    if leaks:
+        out += ["Noise found in bodies (pages per kind):", "", *leaks, ""]
+    if notes:
+        out += [*notes, ""]
+    multi = part.get("multipage_ours")
+    if multi:
+        out += [
+            f"Multi-page E1 articles, ours only (all pages merged, as the crawl does; no peer reads "
+            f"several pages as one article): {multi['articles']} articles, {multi['pages']} pages: "
+            f"headline {pct(multi['headline_exact'])}, published {pct(multi['published_exact'])}, "
+            f"author {pct(multi['author_exact'])}, body F1 {num(multi['body_f1'], 3)}, exact body "
+            f"{pct(multi['body_exact'])}, leakage {pct(multi['leakage'])}, "
+            f"{num(multi['ms_median'], 2)} ms an article (median).",
+            "",
+        ]
+    out += profile(part.get("profile"), "our extraction (a loop over the same pages)")
+    return out
+
+
+def crawl_rows(part: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for label, key in (("full project", "full"), ("bare Scrapy spider", "bare")):
+        f = part[key]
+        rows.append(
+            [
+                label,
+                f"{f['items']:,}".replace(",", " "),
+                f"{f['requests']:,}".replace(",", " "),
+                num(f["articles_per_second"]),
+                num(f["articles_per_second_wall"]),
+                num(f["ms_per_article"], 2),
+                num(f["peak_rss_mb"]),
+            ]
+        )
+    return rows
+
+
+CRAWL_HEADER = [
+    "crawler",
+    "articles",
+    "requests",
+    "articles/s (engine)",
+    "articles/s (wall)",
+    "ms/article (engine)",
+    "peak MB (process tree)",
+]
+
+
+def throughput(part: dict[str, Any]) -> list[str]:
+    out = [
+        f"## {TITLES['throughput']}",
+        "",
+        f"A replica of {part['replica_articles']:,} articles in its own process. Full project: `scrapy crawl cri "
+        "-a since=2004-01-01` (robots.txt, sitemaps, API listings, every listed article: E4 and migrated "
+        "E3), pipelines and archive on, browser and politeness off (no delay, no AutoThrottle, 32 "
+        "concurrent requests). Bare: `benchmarks/bare_spider.py` under Scrapy's defaults with the same "
+        "concurrency, one GET per article URL the full crawl stored, a trivial callback, no pipelines. "
+        f"{len(part['full']['rounds'])} rounds alternating full and bare; medians; peak = the highest of "
+        "the rounds. Engine time: spider open to close; wall: the whole process.",
+        "",
+    ]
+    out += table(CRAWL_HEADER, crawl_rows(part))
+    methods = ", ".join(f"{k} {v}" for k, v in sorted(part.get("extraction_methods", {}).items()))
+    out += [
+        f"Ratio full / bare: **{part['ratio']:.2f}** on engine time ({part['ratio_wall']:.2f} on wall "
+        f"time). The full crawl's bodies came from: {methods}.",
+        "",
+    ]
+    pairs = list(zip(part["full"]["rounds"], part["bare"]["rounds"], strict=False))
+    paired = [paired_ratio(f, b) for f, b in pairs]
+    out += table(
+        ["round", "full: engine s", "full: wall s", "bare: engine s", "bare: wall s", "ratio"],
+        [
+            [
+                str(i + 1),
+                num(f["crawl_seconds"], 2),
+                num(f["wall_seconds"], 2),
+                num(b["crawl_seconds"], 2),
+                num(b["wall_seconds"], 2),
+                num(ratio, 2),
+            ]
+            for i, ((f, b), ratio) in enumerate(zip(pairs, paired, strict=False))
+        ],
+    )
+    if len(paired) > 1:
+        out += [
+            f"Median of the per-round ratios (each full crawl against the bare crawl right after "
+            f"it, which shared its background load): {statistics.median(paired):.2f}.",
+            "",
+        ]
+    out += profile(part.get("profile"), "one more full crawl of the same replica")
+    out += profile_diff(part.get("profile"), part.get("profile_bare"), part.get("profiled_items"))
+    return out
+
+
+def paired_ratio(full: dict[str, Any], bare: dict[str, Any]) -> float:
+    """Articles/s of a full crawl over those of the bare crawl of the same round (engine time)."""
+    return (full["items"] / full["crawl_seconds"]) / (bare["items"] / bare["crawl_seconds"])
+
+
+def profile_diff(
+    full: dict[str, Any] | None, bare: dict[str, Any] | None, items: int | None
+) -> list[str]:
+    """Busy time per article by package, full crawl against bare spider (same articles)."""
+    if not full or not bare or "error" in full or "error" in bare or not items:
+        return []
+
+    def ms(profile: dict[str, Any], package: str | None = None) -> float:
+        samples = (
+            profile["samples"] if package is None else profile["package_samples"].get(package, 0)
+        )
+        return 1000 * samples / profile["rate"] / items
+
+    packages = sorted(
+        set(full["package_samples"]) | set(bare["package_samples"]),
+        key=lambda p: ms(full, p) - ms(bare, p),
+        reverse=True,
+    )
+    rows = [
+        [f"`{p}`", num(ms(full, p), 2), num(ms(bare, p), 2), num(ms(full, p) - ms(bare, p), 2)]
+        for p in packages[:12]
+    ]
+    rows.append(
+        ["**all busy time**", num(ms(full), 2), num(ms(bare), 2), num(ms(full) - ms(bare), 2)]
+    )
+    return [
+        f"Busy CPU time per article by package (the leaf frame's), py-spy on one more full crawl and "
+        f"one more bare crawl of the same {items:,} articles, largest differences first:",
+        "",
+        *table(["package", "full: ms/article", "bare: ms/article", "difference"], rows),
+    ]
+
+
+def scale(part: dict[str, Any]) -> list[str]:
+    out = [
+        f"## {TITLES['scale']}",
+        "",
+        f"The same two crawls on a replica of {part['replica_articles']:,} articles (one round each), "
+        f"compared with part 2's {part['baseline_articles']:,}.",
+        "",
+    ]
+    out += table(CRAWL_HEADER, crawl_rows(part))
+    out += [
+        f"Ratio full / bare: {part['ratio']:.2f}. Peak memory of the full crawl: "
+        f"{num(part['baseline_peak_rss_mb'])} MB at {part['baseline_articles']:,} articles, "
+        f"{num(part['full']['peak_rss_mb'])} MB here: growth **{pct(part['memory_growth'])}**; "
+        f"time per article {pct(part['ms_per_article_growth'])} against part 2.",
+        "",
+    ]
+    small, big = part.get("baseline_memory_held") or {}, part.get("memory_held") or {}
+    if small and big:
+        labels = [
+            ("process_peak_mb", "peak resident memory of the crawl process (VmHWM), MB"),
+            ("dupefilter_entries", "Scrapy duplicate filter: fingerprints"),
+            ("dupefilter_mb", "Scrapy duplicate filter: MB held"),
+            ("seen_articles_mb", "spider `seen_articles`: MB held"),
+            ("seen_listings_mb", "spider `seen_listings`: MB held"),
+        ]
+        out += [
+            "What grows with the articles, measured at the end of each crawl "
+            "(`benchmarks/memory_probe.py`: deep size of the sets that hold an entry per request or "
+            "article):",
+            "",
+        ]
+        out += table(
+            [
+                "figure",
+                f"{part['baseline_articles']:,} articles",
+                f"{part['replica_articles']:,} articles",
+            ],
+            [[label, fmt_value(small.get(key)), fmt_value(big.get(key))] for key, label in labels],
+        )
+    return out
+
+
+def incremental(part: dict[str, Any]) -> list[str]:
+    run = part["monitoring_run"]
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(run["by_kind"].items()))
+    full = part["full_run"]
+    return [
+        f"## {TITLES['incremental']}",
+        "",
+        f"`python -m crawler run --since 2004-01-01` on an empty archive against a replica of "
+        f"{part['replica_articles']:,} articles ({full['requests']:,} requests, {full['articles_new']:,} articles "
+        f'stored, {num(full["wall_seconds"])} s, browser off); then `POST /__replica__/add {{"n": '
+        f"{part['new_articles']}}}` and `python -m crawler run` (monitoring). Requests counted in the replica's "
+        f"own log (in this process); recheck window {num(part['recheck_hours'], 0)} h.",
+        "",
+        *table(
+            ["figure", "value"],
+            [
+                ["requests of the monitoring run (replica log)", str(run["requests"])],
+                ["requests in the run report", str(run["requests_reported"])],
+                ["requests per new article", num(run["requests_per_new_article"], 2)],
+                [
+                    "new articles fetched / stored",
+                    f"{run['new_articles_fetched']} / {run['articles']['new']}",
+                ],
+                [
+                    "stored articles re-fetched inside the recheck window",
+                    str(run["known_rechecked_in_window"]),
+                ],
+                [
+                    "**stored articles re-fetched outside the recheck window**",
+                    str(run["known_refetched_outside_window"]),
+                ],
+                ["articles not in the archive fetched again", str(run["not_in_archive_fetched"])],
+                [
+                    "stored articles not requested (run report)",
+                    str(run["articles"]["known_not_fetched"]),
+                ],
+                ["requests by kind", kinds],
+                [
+                    "wall time, peak memory",
+                    f"{num(run['wall_seconds'])} s, {num(run['peak_rss_mb'])} MB",
+                ],
+                ["verdict", f"{run['verdict']} (exit {run['exit_code']})"],
+            ],
+        ),
+        "Articles not in the archive: pages the full run could not store (client-rendered shells with "
+        f"the browser off: {(full.get('dropped') or {}).get('cri/shell_without_browser', 0)}); a monitoring "
+        "run that meets them again fetches them again.",
+        "",
+    ]
+
+
+def browser(part: dict[str, Any]) -> list[str]:
+    return [
+        f"## {TITLES['browser']}",
+        "",
+        f"The client-rendered shells of a replica of {part['replica_articles']:,} articles, crawled by URL "
+        "list with the browser on (`CRAWLER_BROWSER=True`, Debian's Chromium through scrapy-playwright): "
+        "API (no body for a shell), page (a shell), page rendered in Chromium.",
+        "",
+        *table(
+            ["figure", "value"],
+            [
+                ["pages (shells)", str(part["pages"])],
+                [
+                    "items / correct against the ground truth",
+                    f"{part['items']} / {part['correct_items']}",
+                ],
+                [
+                    "browser requests / all requests",
+                    f"{part['browser_requests']} / {part['requests']}",
+                ],
+                [
+                    "pages per second (engine time, Chromium start included)",
+                    num(part["pages_per_second"], 2),
+                ],
+                ["pages per second (wall)", num(part["pages_per_second_wall"], 2)],
+                [
+                    "engine / wall seconds",
+                    f"{num(part['crawl_seconds'])} / {num(part['wall_seconds'])}",
+                ],
+                ["peak memory, process tree with Chromium (MB)", num(part["peak_rss_mb"])],
+            ],
+        ),
+    ]
+
+
+def profile(data: dict[str, Any] | None, what: str) -> list[str]:
+    if not data:
+        return []
+    if "error" in data:
+        return [f"Profile of {what}: not recorded ({data['error']}).", ""]
+    out = [
+        f"Profile of {what}: py-spy, {data['samples']:,} busy samples in {num(data['seconds'])} s "
+        "(shares of busy time; idle waiting is not sampled).",
+        "",
+    ]
+    rows = []
+    width = max(len(data["self"]), len(data["self_by_package"]), len(data["ours_inclusive"]))
+    for i in range(min(width, 10)):
+        cells = []
+        for key in ("self", "self_by_package", "ours_inclusive"):
+            entries = data[key]
+            cells.append(f"`{entries[i][0]}` {pct(entries[i][1])}" if i < len(entries) else "")
+        rows.append(cells)
+    out += table(["self time (function)", "self time (package)", "our functions (inclusive)"], rows)
+    return out
+
+
+def main() -> None:
+    """`python -m benchmarks.report`: RESULTS.md again from results.json (after editing
+    analysis.md), measuring nothing."""
+    cli = argparse.ArgumentParser(description="RESULTS.md from results.json, without measuring")
+    cli.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    args = cli.parse_args()
+    data = json.loads((args.out / "results.json").read_text(encoding="utf-8"))
+    (args.out / "RESULTS.md").write_text(render(data), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""The benchmarks keep working: the shingle metric by tables, the whole command at tiny size.
+
+The real sizes run only by `./run bench`; here every part runs at a few hundred articles.
+Peers and py-spy run only if their venvs already exist in `benchmarks/venvs/` (never created
+here), so a fresh clone checks our side, trafilatura and every crawl path.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks import metrics
+from benchmarks.__main__ import PARTS
+from crawler.edition import load_edition
+
+ROOT = Path(__file__).resolve().parent.parent
+TEN = "jeden dwa trzy cztery pięć sześć siedem osiem dziewięć dziesięć"
+
+
+@pytest.mark.parametrize(
+    ("truth", "prediction", "precision", "recall"),
+    [
+        (TEN, TEN, 1.0, 1.0),  # identical
+        (TEN, "alfa beta gamma delta epsilon", 0.0, 0.0),  # disjoint
+        # 7 true shingles; the prediction has the first 4 of them and nothing else
+        (TEN, "jeden dwa trzy cztery pięć sześć siedem", 1.0, 4 / 7),
+        # the prediction has all 7 and 3 more of its own (noise after the body)
+        (TEN, TEN + " Zobacz także Polecamy", 7 / 10, 1.0),
+        (TEN, "", None, 0.0),  # nothing predicted: no precision, recall 0
+        ("", "coś zostało", 0.0, None),  # nothing true: precision 0, no recall
+        ("", "", None, None),  # both empty: the page counts for neither
+        ("dwa słowa", "dwa słowa", 1.0, 1.0),  # shorter than 4 tokens: one shingle of all
+        ("dwa słowa", "dwa", 0.0, 0.0),  # ... which a shorter text does not match
+        ("Ala, ma  kota!", "ala ma kota", 0.0, 0.0),  # tokens are case-sensitive words
+        ("Ala, ma  kota!", "Ala ma\nkota", 1.0, 1.0),  # punctuation and spacing do not count
+    ],
+)
+def test_shingle_match(
+    truth: str, prediction: str, precision: float | None, recall: float | None
+) -> None:
+    got = metrics.match(truth, prediction)
+    assert (
+        got.precision == pytest.approx(precision)
+        if precision is not None
+        else got.precision is None
+    )
+    assert got.recall == pytest.approx(recall) if recall is not None else got.recall is None
+
+
+def test_repeated_shingles_count_as_a_multiset() -> None:
+    # "a b c d a b c d": 5 shingles, (a, b, c, d) twice; the truth has it once.
+    got = metrics.match("a b c d", "a b c d a b c d")
+    assert (got.precision, got.recall) == (pytest.approx(1 / 5), 1.0)
+
+
+@pytest.mark.parametrize(
+    ("pages", "f1"),
+    [
+        ([(TEN, TEN)], 1.0),
+        ([(TEN, "alfa beta gamma delta")], 0.0),
+        ([(TEN, TEN), (TEN, "alfa beta gamma delta")], 0.5),  # means over pages: P 0.5, R 0.5
+        ([(TEN, TEN), ("", "")], 1.0),  # an empty-empty page does not count
+    ],
+)
+def test_body_score_is_f1_of_mean_precision_and_recall(
+    pages: list[tuple[str, str]], f1: float
+) -> None:
+    assert metrics.body_score(metrics.match(t, p) for t, p in pages).f1 == pytest.approx(f1)
+
+
+@pytest.mark.parametrize(
+    ("body", "kinds"),
+    [
+        ("Pierwszy akapit.\n\nDrugi akapit.", []),
+        ("Baidu\nPierwszy akapit.", ["line:Baidu"]),
+        ("Akapit.\nPodziel się:", ["line:Podziel się:"]),
+        ("Akapit.\nZobacz także\nInny tytuł", ["marker:Zobacz także"]),
+        ("Akapit. Our Privacy Statement & Cookie Policy By continuing", ["banner"]),
+        ("Akapit.\nI agree", ["banner"]),
+        ("2018-06-08 08:43:00 CRI\nAkapit.", ["pattern"]),
+        ("| | |\nAkapit.", ["pattern"]),
+        ("Akapit kończy się inicjałami. (A. L.)", ["initials"]),
+        ("Akapit o polityce Privacy Policy w zdaniu.", []),  # a sentence, not the banner
+    ],
+)
+def test_noise_catalogue(body: str, kinds: list[str]) -> None:
+    found = metrics.NoiseCatalogue(load_edition("polish")).kinds(body)
+    assert [k.split(":")[0] if k.startswith("pattern:") else k for k in found] == kinds
+
+
+@pytest.mark.parametrize(
+    ("value", "exact", "day"),
+    [
+        ("2024-07-03T19:56:10+08:00", True, True),
+        ("2024-07-03T11:56:10+00:00", False, True),  # the same instant, another offset
+        ("2024-07-03T19:56:10", False, True),  # naive
+        ("2024-07-03", False, True),
+        ("2024-07-04T00:00:00+08:00", False, False),
+        (None, False, False),
+        ("wczoraj", False, False),
+    ],
+)
+def test_published_match(value: str | None, exact: bool, day: bool) -> None:
+    truth = "2024-07-03T19:56:10+08:00"
+    assert metrics.same_published(truth, value) is exact
+    assert metrics.same_day(truth, value) is day
+
+
+def test_tiny_run_writes_every_section(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--size",
+            "tiny",
+            "--out",
+            str(out),
+            "--work",
+            str(tmp_path / "work"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["size"] == "tiny" and results["machine"]["cpus"]
+    for part in PARTS:
+        assert part in results and "error" not in results[part], (part, results.get(part))
+    ours = results["extraction"]["extractors"]["ours"]
+    assert ours["pages"] >= 40 and ours["body_f1"] > 0.99
+    assert results["extraction"]["extractors"]["trafilatura"]["available"]
+    assert results["throughput"]["full"]["items"] == results["throughput"]["bare"]["items"] > 100
+    assert results["scale"]["memory_growth"] is not None
+    assert results["incremental"]["monitoring_run"]["new_articles_fetched"] == 20
+    assert results["browser"]["items"] == results["browser"]["correct_items"] == 3
+    names = {t["part"] for t in results["targets"]}
+    assert names == {"extraction", "throughput", "scale", "incremental"}
+    text = (out / "RESULTS.md").read_text(encoding="utf-8")
+    for heading in (
+        "## Targets",
+        "## 1. Extraction",
+        "## 2. Crawl throughput",
+        "## 3. Scale",
+        "## 4. Incremental cost",
+        "## 5. Browser path",
+    ):
+        assert heading in text
+    assert "Not run yet" not in text and "This part failed" not in text
