@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from lxml import html as lxml_html
@@ -116,6 +117,24 @@ def page_datetime(selector: Selector, *queries: str) -> str | None:
         if m := DATETIME_TEXT.search(line):
             return m.group(0)
     return None
+
+
+def body_lines(
+    page: Selector,
+    queries: tuple[str, ...],
+    url: str,
+    lines_of: Callable[[Selector], list[str]] = selector_lines,
+) -> tuple[list[str], list[str]]:
+    """Body lines and image URLs of the first container, in cascade order, that holds text."""
+    lines: list[str] = []
+    images: list[str] = []
+    for query in queries:
+        found = page.css(query)
+        if found:
+            lines, images = lines_of(found[0]), image_urls(found[0], url)
+            if lines:
+                break
+    return lines, images
 
 
 def image_urls(selector: Selector, base_url: str) -> list[str]:

@@ -12,10 +12,9 @@ from parsel import Selector
 
 from crawler.parsers.base import (
     Extract,
+    body_lines,
     drop_leading_repeats,
-    image_urls,
     page_datetime,
-    selector_lines,
     without_banners,
 )
 
@@ -25,15 +24,7 @@ BODY = ("div#ccontent", "div.text", "#abody")
 def parse(html: str, url: str) -> Extract:
     page = without_banners(Selector(text=html))
     headline = _last_h1(page) or (page.css("title::text").get() or "").strip() or None
-    lines: list[str] = []
-    images: list[str] = []
-    for query in BODY:
-        container = page.css(query)
-        if container:
-            lines = selector_lines(container[0])
-            images = image_urls(container[0], url)
-            if lines:
-                break
+    lines, images = body_lines(page, BODY, url)
     published = page_datetime(page)
     return Extract(
         headline=headline,

@@ -10,11 +10,10 @@ from parsel import Selector
 
 from crawler.parsers.base import (
     Extract,
+    body_lines,
     drop_leading_repeats,
     first_text,
-    image_urls,
     page_datetime,
-    selector_lines,
     without_banners,
 )
 
@@ -31,15 +30,7 @@ BODY = (".article-con", "#abody", ".article-content", ".article-left")
 def parse(html: str, url: str) -> Extract:
     page = without_banners(Selector(text=html))
     headline = first_text(page, *TITLE)
-    lines: list[str] = []
-    images: list[str] = []
-    for query in BODY:
-        container = page.css(query)
-        if container:
-            lines = selector_lines(container[0])
-            images = image_urls(container[0], url)
-            if lines:
-                break
+    lines, images = body_lines(page, BODY, url)
     published = page_datetime(page, *DATE)
     return Extract(
         headline=headline,

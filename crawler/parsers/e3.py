@@ -12,10 +12,10 @@ from parsel import Selector
 
 from crawler.parsers.base import (
     Extract,
+    body_lines,
     drop_leading_repeats,
     first_text,
     fragment_lines,
-    image_urls,
     page_datetime,
     selector_lines,
     without_banners,
@@ -34,18 +34,7 @@ def parse(html: str, url: str) -> Extract:
     for node in page.css(EDITOR):
         node.drop()
     headline = first_text(page, *TITLE)
-    lines: list[str] = []
-    images: list[str] = []
-    for query in BODY:
-        container = page.css(query)
-        if not container:
-            continue
-        markup = container[0].get()
-        repaste = REPASTE.search(markup)
-        lines = fragment_lines(repaste.group(1)) if repaste else selector_lines(container[0])
-        images = image_urls(container[0], url)
-        if lines:
-            break
+    lines, images = body_lines(page, BODY, url, lines_of=_repaste_lines)
     published = page_datetime(page, *DATE)
     return Extract(
         headline=headline,
@@ -53,3 +42,9 @@ def parse(html: str, url: str) -> Extract:
         paragraphs=drop_leading_repeats(lines, headline),
         images=images,
     )
+
+
+def _repaste_lines(container: Selector) -> list[str]:
+    """`#content_area` keeps its body between repaste comments; other containers are whole."""
+    repaste = REPASTE.search(container.get())
+    return fragment_lines(repaste.group(1)) if repaste else selector_lines(container)
