@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from crawler.edition import Edition
+from crawler.editions import Edition
 from crawler.items import Article
 from crawler.loaders import ArticleLoader
-from crawler.parsers import Extract
+from crawler.parsers.base import Extract
 from crawler.parsers.listing import Card
 from crawler.urls import PageRef
 
@@ -26,6 +26,7 @@ def build_article(
     loader.add_value("id", ref.id)
     loader.add_value("url", ref.url)
     loader.add_value("era", ref.era)
+    loader.add_value("edition", edition.name)
     loader.add_value("language", edition.language)
     loader.add_value("headline", extract.headline)
     loader.add_value("published", extract.published)

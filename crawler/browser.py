@@ -9,16 +9,21 @@ marked `meta["playwright"]`.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.http import Request, Response
+
+from crawler import stats
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 
 class LazyBrowserDownloadHandler(HTTP11DownloadHandler):
     lazy = False
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._crawler = crawler
         self._browser_handler: Any = None
@@ -44,7 +49,7 @@ class LazyBrowserDownloadHandler(HTTP11DownloadHandler):
                 )
                 # The engine_started signal it listens for has already fired: start it now.
                 await handler._maybe_launch_in_thread()
-                self._crawler.stats.inc_value("cri/browser/started")
+                self._crawler.stats.inc_value(stats.BROWSER_STARTED)
                 self._browser_handler = handler
         return self._browser_handler
 

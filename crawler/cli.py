@@ -19,12 +19,14 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="cri-crawler",
-        description="Monitoring crawler for the Polish service of China Radio International.",
+        description="Monitoring crawler for the Polish service of China Radio International "
+        "and its sister editions.",
     )
     parser.add_argument("--version", action="version", version=f"cri-crawler {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     run = commands.add_parser("run", help="crawl new articles into the data directory (cron job)")
     run.add_argument("--data-dir", default="data", help="where output and state live (default: data/)")
+    run.add_argument("--edition", help="the edition to crawl (default: CRAWLER_EDITION, polish)")
     run.add_argument("--base-url", help="fetch every outlet URL from this base (the local replica)")
     run.add_argument("--since", help="backfill: walk listings back to this date (YYYY-MM-DD)")
     run.add_argument("--quiet", action="store_true", help="log warnings and errors only")

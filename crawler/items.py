@@ -10,14 +10,15 @@ class Article:
     """One article of the outlet, as written to the output (one JSON object a line)."""
 
     id: str | None = None  # stable id: ARTI token (E3/E4), E2-<numId>, E1-<serial>
-    url: str | None = None  # canonical https://polish.cri.cn/... URL
+    url: str | None = None  # canonical URL on the edition's first host: https://polish.cri.cn/...
     era: str | None = None  # "E1".."E4": the CMS generation of the article's URL
     headline: str | None = None
     published: str | None = None  # ISO 8601 in Beijing time, e.g. 2024-07-03T19:56:10+08:00
     modified: str | None = None  # ISO 8601, when the outlet reports a later edit
     body: str | None = None  # paragraphs joined by a blank line, no noise
     author: str | None = None  # initials such as "A. L.", or None
-    language: str | None = None  # ISO 639-1, "pl"
+    edition: str | None = None  # the edition's name in the registry: "polish", "esperanto"
+    language: str | None = None  # ISO 639-1 of the edition: "pl", "eo"
     section: str | None = None  # listing URL the article was found in, when known
     summary: str | None = None  # the outlet's teaser (E4 API `brief`)
     images: list[str] = field(default_factory=list)  # image URLs

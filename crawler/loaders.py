@@ -13,12 +13,11 @@ from typing import Any
 from itemloaders.processors import Compose, Identity, Join, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
-from crawler.edition import Edition
+from crawler.editions import Edition
 from crawler.items import Article
 
 logger = logging.getLogger(__name__)
 
-EARLIEST = datetime(2004, 1, 1, tzinfo=timezone.utc)  # the Polish service's web archive starts then
 PARAGRAPH_SEPARATOR = "\n\n"
 
 # Spaces that are not U+0020 (NBSP, thin and figure spaces, ideographic space, ...).
@@ -33,17 +32,26 @@ def clean_text(value: str | None) -> str | None:
     """Entities decoded, invisible characters removed, whitespace collapsed, NFC; None if empty."""
     if value is None:
         return None
-    text = html.unescape(str(value))
-    text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text).strip()
-    return unicodedata.normalize("NFC", text) or None
+    text = str(value)
+    if "&" in text:
+        text = html.unescape(text)
+    # Most lines are clean already: no character `_INVISIBLE` removes and no whitespace but
+    # single inner spaces (`isprintable()` is false for every invisible and space character
+    # except " "). Only other lines pay for the substitutions.
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = _INVISIBLE.sub("", text)
+        text = _SPACES.sub(" ", text).strip()
+    if not text.isascii():  # ASCII is NFC already
+        text = unicodedata.normalize("NFC", text)
+    return text or None
 
 
 def to_datetime(value: Any, loader_context: dict) -> datetime | None:
     """An aware time in the edition's zone from a page's `YYYY-MM-DD HH:MM:SS`, API epoch
     milliseconds, a datetime, or a URL date (midnight); None, with the reason logged, for
-    anything else, a time in the future or one before 2004. Never fuzzy."""
-    tz = loader_context["edition"].tz
+    anything else, a time in the future or one before the edition's earliest year. Never fuzzy."""
+    edition: Edition = loader_context["edition"]
+    tz = edition.tz
     when: datetime | None = None
     if isinstance(value, datetime):
         when = value if value.tzinfo else value.replace(tzinfo=tz)
@@ -67,8 +75,8 @@ def to_datetime(value: Any, loader_context: dict) -> datetime | None:
     if when > now:
         logger.warning("date rejected: %s is in the future", when.isoformat())
         return None
-    if when < EARLIEST:
-        logger.warning("date rejected: %s is before 2004", when.isoformat())
+    if when < edition.earliest:
+        logger.warning("date rejected: %s is before %d", when.isoformat(), edition.earliest.year)
         return None
     return when.astimezone(tz)
 
@@ -85,7 +93,10 @@ class BodyParagraphs:
         edition: Edition = loader_context["edition"]
         kept: list[str] = []
         for raw in values:
-            for line in (raw or "").split("\n"):
+            if not raw:
+                continue
+            # The parsers give one line a value already: split only what holds line feeds.
+            for line in raw.split("\n") if "\n" in raw else (raw,):
                 text = clean_text(line)
                 if text is None:
                     continue

@@ -8,11 +8,9 @@ request), 3 another run holds the data directory's lock.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import logging
 import os
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -24,12 +22,15 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
+from crawler.archive import lock
+from crawler.archive.layout import RUN_LOCK, RUNS_FILE
+from crawler import stats as cri
 from crawler.config import AlertConfig, ConfigError, CrawlerConfig
+from crawler.context import CrawlContext
 from crawler.monitoring import alerts, checks, history
 from spiders.cri import CriSpider
 
 EXIT_HEALTHY, EXIT_UNHEALTHY, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
-RUN_LOCK = "run.lock"
 LOCK_ATTEMPTS = 5
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,8 @@ def prepare(args: argparse.Namespace) -> tuple[Settings, AlertConfig, dict[str, 
     settings.set("CRAWLER_DATA_DIR", str(args.data_dir), priority="cmdline")
     if args.quiet:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-    spider_args = {k: v for k, v in (("base_url", args.base_url), ("since", args.since)) if v}
+    given = (("edition", args.edition), ("base_url", args.base_url), ("since", args.since))
+    spider_args = {k: v for k, v in given if v}
     try:
         CrawlerConfig.from_settings(settings)
         CriSpider.check_arguments(settings, **spider_args)
@@ -80,9 +82,7 @@ def prepare(args: argparse.Namespace) -> tuple[Settings, AlertConfig, dict[str, 
 def ensure_writable(data_dir: Path) -> None:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        probe = data_dir / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        lock.probe(data_dir)
     except OSError as exc:
         raise RunError(f"data directory {data_dir} cannot be written: {exc.strerror}") from None
 
@@ -91,21 +91,12 @@ def ensure_writable(data_dir: Path) -> None:
 def run_lock(data_dir: Path) -> Iterator[None]:
     """One run at a time per data directory. A kernel lock (flock): it dies with its process,
     so a run killed with SIGKILL never blocks the next."""
-    fd = os.open(data_dir / RUN_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        for attempt in range(LOCK_ATTEMPTS):
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                # `cri-crawler status` probes the lock for an instant: try again briefly.
-                if attempt == LOCK_ATTEMPTS - 1:
-                    raise RunError(
-                        f"another run holds {data_dir / RUN_LOCK}; exiting", EXIT_LOCKED
-                    ) from None
-                time.sleep(0.05)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        # `cri-crawler status` probes the lock for an instant: try again briefly.
+        fd = lock.acquire(data_dir / RUN_LOCK, attempts=LOCK_ATTEMPTS)
+    except BlockingIOError:
+        raise RunError(f"another run holds {data_dir / RUN_LOCK}; exiting", EXIT_LOCKED) from None
+    try:
         yield
     finally:
         os.close(fd)
@@ -120,9 +111,10 @@ def crawl_and_judge(settings: Settings, alert_config: AlertConfig, spider_args: 
     process.start()
     finished = datetime.now(timezone.utc)
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
-    report = build_report(stats, started, finished, spider_args)
-    config = CrawlerConfig.from_settings(settings)
-    runs_file = data_dir / history.RUNS_FILE
+    context = CrawlContext.of(crawler)
+    report = build_report(stats, started, finished, spider_args, context.edition.name)
+    config = context.config
+    runs_file = data_dir / RUNS_FILE
     past = history.read_history(runs_file)
     results = checks.evaluate(report, past, config.health, finished)
     report["verdict"] = checks.verdict(results)
@@ -137,7 +129,7 @@ def crawl_and_judge(settings: Settings, alert_config: AlertConfig, spider_args: 
 
 
 def build_report(stats: dict[str, Any], started: datetime, finished: datetime,
-                 spider_args: dict[str, str]) -> dict[str, Any]:
+                 spider_args: dict[str, str], edition: str) -> dict[str, Any]:
     """The run report (one line of runs.jsonl) from the crawl's final stats."""
 
     def count(name: str) -> int:
@@ -146,18 +138,19 @@ def build_report(stats: dict[str, Any], started: datetime, finished: datetime,
     def under(prefix: str) -> dict[str, int]:
         return {k[len(prefix):]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
-    parsed = count("cri/pages/articles_parsed")
+    parsed = count(cri.ARTICLES_PARSED)
     coverage = {
-        name: (count(f"cri/fields/{name}") / parsed if parsed else None)
-        for name in ("headline", "published", "body")
+        name: (count(cri.field_found(name)) / parsed if parsed else None)
+        for name in cri.COVERED_FIELDS
     }
     dropped = {f"validate/{k}": v for k, v in under("validate/dropped/").items()}
-    dropped |= {f"cri/{k}": v for k, v in under("cri/skipped/").items() if k != "known"}
+    dropped |= {f"cri/{k}": v for k, v in under(cri.SKIPPED).items() if cri.skipped(k) != cri.KNOWN}
     return {
         "run": f"{started:%Y%m%dT%H%M%SZ}-{os.getpid()}",
         "started": started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"),
         "duration_seconds": round((finished - started).total_seconds(), 3),
+        "edition": edition,
         "mode": "backfill" if spider_args.get("since") else "monitor",
         "since": spider_args.get("since"),
         "base_url": spider_args.get("base_url"),
@@ -168,19 +161,19 @@ def build_report(stats: dict[str, Any], started: datetime, finished: datetime,
             "new": count("dedupe/new"),
             "updated": count("dedupe/updated"),
             "unchanged": count("dedupe/unchanged"),
-            "known_not_fetched": count("cri/skipped/known"),
+            "known_not_fetched": count(cri.KNOWN),
             "dropped": dropped,
         },
-        "extraction": under("cri/extraction/"),
+        "extraction": under(cri.EXTRACTION),
         "pages": {
             "articles_parsed": parsed,
-            "no_body": count("cri/skipped/no_body"),
-            "no_date": count("cri/skipped/no_date"),
+            "no_body": count(cri.skipped("no_body")),
+            "no_date": count(cri.skipped("no_date")),
         },
         "coverage": coverage,
         "listings": {
-            "answers": count("cri/listing/answers"),
-            "without_article_link": count("cri/listing/without_article_link"),
+            "answers": count(cri.LISTING_ANSWERS),
+            "without_article_link": count(cri.LISTING_WITHOUT_ARTICLE_LINK),
         },
         "errors": count("log_count/ERROR"),
         "robots_unavailable": count("robots/unavailable"),

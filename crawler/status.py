@@ -8,10 +8,7 @@ when the data directory does not exist.
 from __future__ import annotations
 
 import argparse
-import errno
-import fcntl
 import json
-import os
 import sqlite3
 import sys
 from collections.abc import Mapping, Sequence
@@ -19,13 +16,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from crawler.monitoring.history import RUNS_FILE, read_history
-from pipelines._state import ArchiveState
+from crawler.archive import ArchiveState
+from crawler.archive.layout import CRAWL_LOCK, RUN_LOCK, RUNS_FILE, STATE_FILE
+from crawler.archive.lock import holder_pid, is_held
+from crawler.monitoring.history import read_history
 
-STATE_FILE = "state.sqlite3"  # pipelines/store.py
 # `cri-crawler run` holds run.lock for the whole run; the store holds crawl.lock while it
 # writes. Either one held means a run is going on.
-LOCK_FILES = ("run.lock", "crawl.lock")
+LOCK_FILES = (RUN_LOCK, CRAWL_LOCK)
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
@@ -67,38 +65,9 @@ def lock_status(data_dir: Path) -> dict[str, Any]:
     """Whether a run holds a lock file of the data directory now; a missing file is not held."""
     for name in LOCK_FILES:
         path = data_dir / name
-        held = _lock_held(path)
-        if held:
-            return {"held": True, "file": name, "pid": _pid(path)}
+        if is_held(path):
+            return {"held": True, "file": name, "pid": holder_pid(path)}
     return {"held": False, "file": None, "pid": None}
-
-
-def _lock_held(path: Path) -> bool:
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return False  # unreadable: cannot tell, and a run could not have opened it either
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError as exc:
-        # EWOULDBLOCK: an exclusive lock is held. Anything else (ENOLCK...): cannot tell.
-        return exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN)
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)  # at once: a run starting now must get its lock
-        return False
-    finally:
-        os.close(fd)
-
-
-def _pid(path: Path) -> int | None:
-    """The pid the holder wrote into the lock file, if it did."""
-    try:
-        text = path.read_text(encoding="ascii", errors="replace").strip()
-    except OSError:
-        return None
-    return int(text) if text.isdigit() else None
 
 
 def archive_totals(path: Path) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from datetime import date
 from enum import Enum
 from urllib.parse import urlsplit, urlunsplit
 
-from crawler.edition import Edition
+from crawler.editions import Edition
 
 
 class Kind(str, Enum):
@@ -24,18 +24,6 @@ class Kind(str, Enum):
     OTHER = "other"  # the outlet's, but nothing we extract (search, static pages, ...)
 
 
-# One grammar per era (DOSSIER section 1).
-E1_PATH = re.compile(
-    r"^/(?P<chan>\d+)/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/"
-    r"(?P<zt>Zt)?(?P<prefix>\d+)(?P<sep>[s@])(?P<serial>\d+)(?:_(?P<page>\d+))?\.htm$"
-)
-E2_PATH = re.compile(
-    r"^/(?P<section>(?:[\w-]+/)+)(?P<chan>\d+)/(?P<ymd>\d{8})/(?P<num>\d+)\.html$"
-)
-E3_PATH = re.compile(
-    r"^/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<id>ARTI[0-9A-Za-z]{20}\d{6})(?:\.shtml)?$"
-)
-E4_PATH = re.compile(r"^/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<id>ARTI\d{16})$")
 SECTION_PATH = re.compile(r"^/(?P<slug>[^/]+(?:/[^/]+)*)/page\.shtml$")
 HOME_PATHS = frozenset({"", "/", "/index.shtml", "/index.html"})
 
@@ -85,31 +73,20 @@ def classify(url: str, edition: Edition) -> PageRef | None:
 
 def classify_path(path: str, query: str, edition: Edition) -> PageRef:
     base = f"https://{edition.canonical_host}"
-    if m := E4_PATH.match(path):
-        return _arti(m, "E4", base + path)
-    if m := E3_PATH.match(path):
-        return _arti(m, "E3", f"{base}/{m['y']}/{m['m']}/{m['d']}/{m['id']}.shtml")
-    if m := E2_PATH.match(path):
-        ymd = m["ymd"]
-        return PageRef(
-            Kind.ARTICLE,
-            base + path,
-            id=f"E2-{int(m['num'])}",
-            era="E2",
-            url_date=_date(ymd[:4], ymd[4:6], ymd[6:]),
-        )
-    if m := E1_PATH.match(path):
-        first = f"{base}/{m['chan']}/{m['y']}/{m['m']}/{m['d']}/{m['zt'] or ''}{m['prefix']}{m['sep']}{m['serial']}.htm"
-        if m["zt"]:
-            return PageRef(Kind.TOPIC, first)
-        return PageRef(
-            Kind.ARTICLE,
-            first,
-            id=f"E1-{int(m['serial'])}",
-            era="E1",
-            page=int(m["page"] or 1),
-            url_date=_date(m["y"], m["m"], m["d"]),
-        )
+    for era in edition.eras:  # the eras' grammars do not overlap: order does not matter
+        if m := era.path.match(path):
+            url = base + era.canonical(m)
+            if era.topic(m):
+                return PageRef(Kind.TOPIC, url)
+            local = edition.local_id_prefix if era.local_ids else ""
+            return PageRef(
+                Kind.ARTICLE,
+                url,
+                id=local + era.article_id(m),
+                era=era.name,
+                page=era.page(m),
+                url_date=_date(*era.url_date(m)),
+            )
     if SECTION_PATH.match(path):
         return PageRef(Kind.SECTION, base + path, query=_listing_query(query))
     if path in HOME_PATHS:
@@ -124,12 +101,6 @@ def rebase(url: str, base_url: str | None) -> str:
     parts = urlsplit(url)
     base = urlsplit(base_url)
     return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
-
-
-def _arti(m: re.Match[str], era: str, url: str) -> PageRef:
-    return PageRef(
-        Kind.ARTICLE, url, id=m["id"], era=era, url_date=_date(m["y"], m["m"], m["d"])
-    )
 
 
 def _date(y: str, m: str, d: str) -> date | None:

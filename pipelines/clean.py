@@ -14,11 +14,15 @@ as lines, and glued banner runs cut off).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crawler.config import CrawlerConfig
-from crawler.edition import load_edition
+from crawler.context import CrawlContext
 from pipelines import item_fields
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.editions import Edition
 
 TEXT_FIELDS = ("headline", "body", "summary", "author")
 
@@ -26,13 +30,13 @@ TEXT_FIELDS = ("headline", "body", "summary", "author")
 class CleanPipeline:
     """Strips the edition's noise lines and banner texts from headline, body, summary, author."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler, edition: Edition) -> None:
         self.stats = crawler.stats
-        self.edition = load_edition(CrawlerConfig.from_settings(crawler.settings).edition)
+        self.edition = edition
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> CleanPipeline:
-        return cls(crawler)
+    def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
+        return cls(crawler, CrawlContext.of(crawler).edition)
 
     def process_item(self, item: Any) -> Any:
         adapter = item_fields(item)

@@ -1,7 +1,7 @@
 """Dedupe with versions: an article is written once, and again only when its text changed.
 
-Per item, against the archive state (`pipelines/_state.py`, keyed by the article id, holding the
-digest of the normalised headline and body):
+Per item, against the archive state (`crawler/archive/state.py`, keyed by the article id, holding
+the digest of the normalised headline and body):
 
 - an id never seen: written as `version` 1 (`dedupe/new`);
 - the same digest as the latest version: dropped, counted (`dedupe/unchanged`) and logged at
@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.config import CrawlerConfig
+from crawler.archive import Entry, content_digest
+from crawler.context import CrawlContext
 from pipelines import item_fields
-from pipelines._state import ArchiveState, Entry, content_digest
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -33,15 +36,16 @@ logger = logging.getLogger(__name__)
 class DedupePipeline:
     """Sets `version` (and `modified` on a change); drops an article whose text is unchanged."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler, context: CrawlContext) -> None:
         self.stats = crawler.stats
-        self.state = ArchiveState.of(crawler)
+        self.state = context.archive
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> DedupePipeline:
-        if not CrawlerConfig.from_settings(crawler.settings).archive:
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        context = CrawlContext.of(crawler)
+        if not context.config.archive:
             raise NotConfigured("CRAWLER_ARCHIVE is off")
-        return cls(crawler)
+        return cls(crawler, context)
 
     def process_item(self, item: Any) -> Any:
         if not self.state.is_open:

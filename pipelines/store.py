@@ -1,18 +1,21 @@
 """Store: the archive, JSON Lines files under the data directory, appended in durable batches.
 
-Layout under `CRAWLER_DATA_DIR` (default `data/`):
+Layout under `CRAWLER_DATA_DIR` (default `data/`; the names are crawler/archive/layout.py):
 
     articles/YYYY/YYYY-MM-DD.jsonl          the output: one Article a line, by UTC date of writing;
                                             every run of that day appends to it, and a file of an
                                             earlier day is never written again
     quarantine/<file>.<UTC time>.partial    what start-up found after the last complete line of an
                                             output file (a cut line), moved aside and reported
-    state.sqlite3 (-wal, -shm)              dedupe state and per-file offsets (pipelines/_state.py)
+    state.sqlite3 (-wal, -shm)              dedupe state and per-file offsets
+                                            (crawler/archive/state.py, `CrawlContext.archive`)
     crawl.lock                              held (flock) by the running crawl: one writer at a time
+                                            (crawler/archive/lock.py)
 
 Lines: the full Article (every field, `version` set) as UTF-8 JSON, Polish letters unescaped,
 no NaN, lone surrogates replaced by U+FFFD, U+0085/U+2028/U+2029 escaped so that any splitter
-(`str.splitlines` too) sees one record a line; each line ends with `\\n`.
+(`str.splitlines` too) sees one record a line; each line ends with `\\n`
+(`crawler.archive.jsonl.encode_line`, as the run history's lines).
 
 Durability: an item is encoded when it arrives and joins the open batch. A batch is written with
 `os.write` (O_APPEND), made durable with `fdatasync`, and only then committed to the state with
@@ -41,7 +44,6 @@ Feed exports (`scrapy crawl cri -O out.jsonl`) receive the items the store accep
 from __future__ import annotations
 
 import errno
-import fcntl
 import json
 import logging
 import os
@@ -49,42 +51,34 @@ import sqlite3
 from dataclasses import fields
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.config import CrawlerConfig
+from crawler.archive import Entry, content_digest, lock
+from crawler.archive.jsonl import cut_back, encode_line, fsync_dir, write_all, write_durably
+from crawler.archive.layout import (
+    ARTICLES_DIR,
+    CRAWL_LOCK,
+    OUTPUT_GLOB,
+    QUARANTINE_DIR,
+    STATE_FILE,
+    output_path,
+    quarantine_name,
+)
+from crawler.context import CrawlContext
 from crawler.items import Article
 from pipelines import item_fields
-from pipelines._state import ArchiveState, Entry, content_digest, utf8
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
 FIELDS = tuple(f.name for f in fields(Article))
-ARTICLES_DIR = "articles"
-QUARANTINE_DIR = "quarantine"
-STATE_FILE = "state.sqlite3"
-LOCK_FILE = "crawl.lock"
-
-_sync = getattr(os, "fdatasync", os.fsync)
-# JSON allows these raw, but str.splitlines() and some JSON Lines readers split records on them.
-_ESCAPES = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
-
-
-def encode_line(record: dict[str, Any]) -> bytes:
-    """One JSON Lines record: UTF-8, unescaped letters, no NaN, no lone surrogates, one line."""
-    text = json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    if "\u2028" in text or "\u2029" in text or "\x85" in text:  # `in`: far faster than re
-        text = text.translate(_ESCAPES)
-    return utf8(text) + b"\n"
-
-
-def output_path(day: date) -> str:
-    """The output file of a UTC day, relative to the data directory."""
-    return f"{ARTICLES_DIR}/{day:%Y}/{day.isoformat()}.jsonl"
 
 
 class StoreFailed(Exception):
@@ -98,13 +92,14 @@ class StoreFailed(Exception):
 class StorePipeline:
     """Appends items to the day's JSON Lines file in fsynced batches; owns the archive state."""
 
-    def __init__(self, crawler: Any, config: CrawlerConfig) -> None:
+    def __init__(self, crawler: Crawler, context: CrawlContext) -> None:
+        config = context.config
         self.crawler = crawler
         self.stats = crawler.stats
         self.data_dir = Path(config.data_dir)
         self.batch_items = config.batch_items
         self.batch_seconds = config.batch_seconds
-        self.state = ArchiveState.of(crawler)
+        self.state = context.archive
         self._lines: list[bytes] = []
         self._records: list[tuple[str, Entry]] = []
         self._timer: Any = None
@@ -120,11 +115,11 @@ class StorePipeline:
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> StorePipeline:
-        config = CrawlerConfig.from_settings(crawler.settings)
-        if not config.archive:
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        context = CrawlContext.of(crawler)
+        if not context.config.archive:
             raise NotConfigured("CRAWLER_ARCHIVE is off")
-        return cls(crawler, config)
+        return cls(crawler, context)
 
     # -- start-up --------------------------------------------------------------------------
 
@@ -141,12 +136,12 @@ class StorePipeline:
         where = self.data_dir
         try:
             (where / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
-            _fsync_dir(where)  # the folders' entries are durable before anything inside them
-            self._lock_fd = _lock(where / LOCK_FILE)
-            _probe(where / ARTICLES_DIR)
+            fsync_dir(where)  # the folders' entries are durable before anything inside them
+            self._lock_fd = lock.acquire(where / CRAWL_LOCK)
+            lock.probe(where / ARTICLES_DIR)
         except BlockingIOError:
             raise StoreFailed(
-                f"another crawl is writing {where} (it holds {where / LOCK_FILE})", "store_locked"
+                f"another crawl is writing {where} (it holds {where / CRAWL_LOCK})", "store_locked"
             ) from None
         except OSError as exc:
             raise StoreFailed(f"cannot write to data directory {where}: {_why(exc)}") from None
@@ -163,7 +158,7 @@ class StorePipeline:
         """Bring the state up to the end of every output file (see the module docstring)."""
         offsets = self.state.offsets()
         seen: set[str] = set()
-        for file in sorted((self.data_dir / ARTICLES_DIR).glob("*/*.jsonl")):
+        for file in sorted((self.data_dir / ARTICLES_DIR).glob(OUTPUT_GLOB)):
             path = file.relative_to(self.data_dir).as_posix()
             seen.add(path)
             size, offset = file.stat().st_size, offsets.get(path, 0)
@@ -210,7 +205,7 @@ class StorePipeline:
         folder.mkdir(exist_ok=True)
         stamp = self.utcnow().strftime("%Y%m%dT%H%M%S.%fZ")
         for attempt in range(100):
-            target = folder / f"{file.name}.{stamp}{f'-{attempt}' if attempt else ''}.partial"
+            target = folder / quarantine_name(file.name, stamp, attempt)
             try:
                 fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
             except FileExistsError:
@@ -219,11 +214,11 @@ class StorePipeline:
         else:  # pragma: no cover - a hundred quarantines in one microsecond
             raise FileExistsError(errno.EEXIST, "no free quarantine name", str(target))
         try:
-            _write_all(fd, rest)
+            write_all(fd, rest)
             os.fsync(fd)
         finally:
             os.close(fd)
-        _fsync_dir(folder)
+        fsync_dir(folder)
         fd = os.open(file, os.O_WRONLY | os.O_CLOEXEC)
         try:
             os.ftruncate(fd, good_end)
@@ -298,8 +293,7 @@ class StorePipeline:
                        len(records))
             return False
         try:
-            _write_all(fd, data)
-            _sync(fd)
+            write_durably(fd, data)
         except OSError as exc:
             self._cut_back(fd, before)
             self._fail(f"cannot write {self.data_dir / path}: {_why(exc)}", exc, len(records))
@@ -326,12 +320,12 @@ class StorePipeline:
         file = self.data_dir / path
         if not file.parent.is_dir():
             file.parent.mkdir(parents=True, exist_ok=True)
-            _fsync_dir(file.parent.parent)
+            fsync_dir(file.parent.parent)
         created = not file.exists()
         fd = os.open(file, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
         if created:
             try:
-                _fsync_dir(file.parent)
+                fsync_dir(file.parent)
             except OSError:
                 os.close(fd)
                 raise
@@ -342,8 +336,7 @@ class StorePipeline:
 
     def _cut_back(self, fd: int, size: int) -> None:
         try:
-            os.ftruncate(fd, size)
-            _sync(fd)
+            cut_back(fd, size)
         except OSError as exc:
             logger.error(
                 "store: could not cut %s back to %d bytes (%s); the next start-up will quarantine "
@@ -425,41 +418,6 @@ def _read_record(raw: bytes) -> tuple[str, Entry] | None:
     return article_id, Entry(
         version, content_digest(record.get("headline"), record.get("body")), published
     )
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _lock(path: Path) -> int:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _probe(folder: Path) -> None:
-    """Fail now, not at the first batch, when the folder takes no new file."""
-    probe = folder / f".probe-{os.getpid()}"
-    fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-    os.close(fd)
-    os.unlink(probe)
 
 
 def _why(exc: BaseException) -> str:

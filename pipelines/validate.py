@@ -6,8 +6,8 @@ hundred times more per item (tests check that both agree, case by case). `versio
 dedupe, later in the chain, so here it may still be missing.
 
 Reasons (stats `validate/dropped/<reason>`): `not_an_item`, `unknown_field`, `missing_<field>`
-for the required fields (id, url, headline, published, body, language), `bad_<field>` for a
-value of the wrong type or form.
+for the required fields (id, url, headline, published, body, edition, language), `bad_<field>` for a
+value of the wrong type or form (era, id and URL by the rules of the crawled edition).
 """
 
 from __future__ import annotations
@@ -16,25 +16,27 @@ import logging
 import re
 from dataclasses import fields
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.config import CrawlerConfig
-from crawler.edition import load_edition
+from crawler.context import CrawlContext
 from crawler.items import Article
 from pipelines import item_fields
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.editions import Edition
 
 logger = logging.getLogger(__name__)
 
 FIELDS = frozenset(f.name for f in fields(Article))
-REQUIRED = ("id", "url", "headline", "published", "body", "language")
-ERAS = frozenset({"E1", "E2", "E3", "E4"})
+REQUIRED = ("id", "url", "headline", "published", "body", "edition", "language")
 EXTRACTIONS = frozenset({"api", "html", "browser", "fallback"})
 
 # The schema's patterns, matched whole (fullmatch: Python's `$` would let a final newline pass).
-ID = re.compile(r"ARTI[0-9A-Za-z]{16,26}|E1-[0-9]+|E2-[0-9]+")
 LANGUAGE = re.compile(r"[a-z]{2}")
 DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?([+-][0-9]{2}:[0-9]{2}|Z)"
@@ -63,14 +65,17 @@ def _is_text(value: Any) -> bool:
 class ValidatePipeline:
     """Drops items with missing or malformed fields; `DropItem` names the reason."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler, edition: Edition) -> None:
         self.stats = crawler.stats
-        edition = load_edition(CrawlerConfig.from_settings(crawler.settings).edition)
+        # The edition's own rules (the schema holds those of every edition): its host, eras, ids.
         self.url = re.compile(rf"https://{re.escape(edition.canonical_host)}/\S*")
+        self.eras = frozenset(era.name for era in edition.eras)
+        self.id = re.compile(edition.id_pattern)
+        self.edition = edition.name
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ValidatePipeline:
-        return cls(crawler)
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler, CrawlContext.of(crawler).edition)
 
     def process_item(self, item: Any) -> Any:
         reason = self.problem(item)
@@ -93,7 +98,7 @@ class ValidatePipeline:
             value = get(name)
             if value is None or value == "":
                 return f"missing_{name}"
-        if not isinstance(get("id"), str) or not ID.fullmatch(get("id")):
+        if not isinstance(get("id"), str) or not self.id.fullmatch(get("id")):
             return "bad_id"
         if not isinstance(get("url"), str) or not self.url.fullmatch(get("url")):
             return "bad_url"
@@ -104,8 +109,10 @@ class ValidatePipeline:
             return "bad_published"
         if not isinstance(get("language"), str) or not LANGUAGE.fullmatch(get("language")):
             return "bad_language"
-        if get("era") is not None and get("era") not in ERAS:
+        if get("era") is not None and get("era") not in self.eras:
             return "bad_era"
+        if get("edition") != self.edition:
+            return "bad_edition"
         if get("extraction") is not None and get("extraction") not in EXTRACTIONS:
             return "bad_extraction"
         for name in _OPTIONAL_TEXT:

@@ -77,8 +77,8 @@ def test_gone_is_recorded_and_5xx_is_fetched_next_run(
 
 
 def test_gone_table_is_bounded_and_expires(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipelines._state as state_module
-    from pipelines._state import ArchiveState
+    import crawler.archive.state as state_module
+    from crawler.archive import ArchiveState
 
     monkeypatch.setattr(state_module, "GONE_MAX", 3)
     state = ArchiveState()

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from parsel import Selector
+
+from crawler.editions import get_edition
 from crawler.parsers.interstitial import interstitial
 from tests.crawling import scrapy_crawl
 from tests.replica import ReplicaServer
@@ -18,6 +21,7 @@ from tests.replica.server import Request, Response
 from tests.replica.walls import CAPTCHA, CONSENT, MAINTENANCE
 from tests.test_run import cri_run, failing, last_report
 
+WALL_WORDS = dict(get_edition("polish").wall_words)
 WALLS = {"maintenance": MAINTENANCE, "captcha": CAPTCHA, "consent": CONSENT}
 # One article of each era, as plain pages (E4 also through its API).
 ARTICLES = {
@@ -30,13 +34,13 @@ ARTICLES = {
 
 @pytest.mark.parametrize(("kind", "html"), WALLS.items())
 def test_walls_are_recognised(kind: str, html: str) -> None:
-    assert interstitial(html) == kind
+    assert interstitial(Selector(text=html), WALL_WORDS) == kind
 
 
 def test_a_real_article_about_cookies_is_not_a_wall() -> None:
     body = "<p>" + "Chińskie przepisy o plikach cookie i zgodzie użytkowników. " * 40 + "</p>"
     html = f"<html><head><title>Cookie i zgoda: nowe przepisy</title></head><body><h1>Cookie</h1>{body}</body></html>"
-    assert interstitial(html) is None
+    assert interstitial(Selector(text=html), WALL_WORDS) is None
 
 
 @pytest.mark.parametrize(("kind", "html"), WALLS.items())

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler.edition import load_edition
+from crawler.editions import get_edition
 from crawler.loaders import ArticleLoader, clean_text, to_datetime
 
-EDITION = load_edition("polish")
+EDITION = get_edition("polish")
 CONTEXT = {"edition": EDITION}
 
 

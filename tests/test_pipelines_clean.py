@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scrapy.utils.test import get_crawler
 
-from crawler.edition import load_edition
+from crawler.editions import get_edition
 from crawler.items import Article
 from pipelines.clean import CleanPipeline
 from tests.support.settings import project_settings
@@ -62,7 +62,7 @@ UNTOUCHED = [
 
 @pytest.fixture(scope="module")
 def edition():
-    return load_edition("polish")
+    return get_edition("polish")
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.archive import encode_line
 from crawler.items import Article
-from pipelines.store import encode_line
 from tests.support.archive import (
     ROOT,
     article,
@@ -154,7 +154,8 @@ def test_disk_full_mid_run(tmp_path: Path) -> None:
     articles = [article(n) for n in range(20)]
     source = write_jsonl(tmp_path / "in.jsonl", articles)
     batch = 5
-    batch_bytes = 5 * 365  # about 365 bytes a line: the disk fills in the third batch
+    line = len(encode_line(vars(Article(**articles[0], version=1))))
+    batch_bytes = batch * line  # the disk fills in the middle of the third batch
     failed = crawl(data, source, f"CRAWLER_BATCH_ITEMS={batch}",
                    fault=f"write:ENOSPC:{int(batch_bytes * 2.5)}")
     assert failed.returncode == 1

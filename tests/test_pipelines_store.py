@@ -15,12 +15,12 @@ import pytest
 from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 
+from crawler.archive import ArchiveState, Entry, content_digest, encode_line, jsonl
 from crawler.config import ConfigError, CrawlerConfig
 from crawler.items import Article
 from pipelines import store as store_module
-from pipelines._state import ArchiveState, Entry, content_digest
 from pipelines.dedupe import DedupePipeline
-from pipelines.store import StorePipeline, encode_line
+from pipelines.store import StorePipeline
 from tests.support import faults
 from tests.support.archive import article, check_versions, read_archive, schema_errors
 from tests.support.settings import project_settings
@@ -425,7 +425,7 @@ def test_failed_fsync_cuts_the_batch(tmp_path: Path, monkeypatch) -> None:
         def broken(fd: int) -> None:
             raise OSError(errno.EIO, os.strerror(errno.EIO))
 
-        monkeypatch.setattr(store_module, "_sync", broken)
+        monkeypatch.setattr(jsonl, "sync", broken)
         chain.feed(article(4), article(5), article(6))
         monkeypatch.undo()
         assert (data / TODAY).read_bytes() == intact

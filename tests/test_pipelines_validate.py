@@ -42,6 +42,8 @@ CASES: list[tuple[dict[str, Any], str | None]] = [
     ({"published": None}, "missing_published"),
     ({"body": None}, "missing_body"),
     ({"language": None}, "missing_language"),
+    ({"edition": None}, "missing_edition"),
+    ({"edition": "klingon"}, "bad_edition"),
     ({"id": "ARTIshort"}, "bad_id"),
     ({"id": "E3-123"}, "bad_id"),
     ({"id": 123}, "bad_id"),

@@ -284,6 +284,8 @@ def test_unhealthy_run_posts_to_the_webhook(make_replica, tmp_path: Path) -> Non
         ([], {"CRAWLER_HEALTH_MIN_COVERAGE": "1.5"}, {}, "CRAWLER_HEALTH_MIN_COVERAGE is a share"),
         ([], {}, {"CRAWLER_ALERT_WEBHOOK_URL": "ftp://x/token"}, "CRAWLER_ALERT_WEBHOOK_URL is not an http(s) URL"),
         (["--set", "oops"], {}, {}, "--set takes NAME=VALUE"),
+        (["--edition", "klingon"], {}, {}, "edition='klingon' is unknown; known: esperanto, polish"),
+        ([], {"CRAWLER_EDITION": "klingon"}, {}, "edition='klingon' is unknown"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(replica: ReplicaServer, tmp_path: Path, args: list[str],

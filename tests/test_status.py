@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
+from crawler.archive import ArchiveState, Entry, content_digest
 from crawler.cli import main
 from crawler.monitoring.history import append_report
 from crawler.status import archive_totals
-from pipelines._state import ArchiveState, Entry, content_digest
 
 
 def run_report(

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from crawler.edition import load_edition
+from crawler.editions import get_edition
 from crawler.urls import Kind, classify, rebase
 
-EDITION = load_edition("polish")
+EDITION = get_edition("polish")
 
 SAME_ARTICLE = [
     (

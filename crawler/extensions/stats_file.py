@@ -6,19 +6,22 @@ import json
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
 
 class StatsFile:
-    def __init__(self, crawler: Any, path: str) -> None:
+    def __init__(self, crawler: Crawler, path: str) -> None:
         self.crawler = crawler
         self.path = Path(path)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> StatsFile:
+    def from_crawler(cls, crawler: Crawler) -> StatsFile:
         path = crawler.settings.get("CRAWLER_STATS_FILE")
         if not path:
             raise NotConfigured

@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 
-from crawler.config import CrawlerConfig
-from crawler.edition import load_edition
+from crawler.context import CrawlContext
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -32,7 +31,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 def allowed_origins(crawler: Crawler) -> frozenset[tuple[str, int]]:
     """(host, port) pairs the crawl may talk to: the edition's, and the spider's base_url."""
-    edition = load_edition(CrawlerConfig.from_settings(crawler.settings).edition)
+    edition = CrawlContext.of(crawler).edition
     hosts = set(edition.hosts) | {g.split("/", 1)[0] for g in getattr(edition, "gateways", ())}
     origins = {(host, port) for host in hosts for port in DEFAULT_PORTS.values()}
     options = getattr(crawler.spider, "options", None)

@@ -41,7 +41,7 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 
-from crawler.config import CrawlerConfig
+from crawler.context import CrawlContext
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -79,7 +79,7 @@ class RetryAfterMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         settings = crawler.settings
-        self.cap = CrawlerConfig.from_settings(settings).retry_after_max
+        self.cap = CrawlContext.of(crawler).config.retry_after_max
         self.retry_enabled = settings.getbool("RETRY_ENABLED")
         self.retry_codes = {int(code) for code in settings.getlist("RETRY_HTTP_CODES")}
         self.max_retry_times = settings.getint("RETRY_TIMES")

@@ -56,7 +56,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet.defer import Deferred
 
-from crawler.config import CrawlerConfig
+from crawler.context import CrawlContext
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -95,7 +95,7 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)  # NotConfigured unless ROBOTSTXT_OBEY
         settings = crawler.settings
-        self.fail_closed = CrawlerConfig.from_settings(settings).robots_fail_closed
+        self.fail_closed = CrawlContext.of(crawler).config.robots_fail_closed
         self.stats = crawler.stats
         self.parser_class: type[RobotParser] = load_object(settings["ROBOTSTXT_PARSER"])
         # The user agent Scrapy matches rules against when a request carries none of its own

@@ -1,16 +1,16 @@
 """Health of the hourly runs: checks on each run report and its history (`checks`), the run
-history in `<data_dir>/runs.jsonl` (`history`), and alerts for an unhealthy run (`alerts`)."""
+history in `<data_dir>/runs.jsonl` (`history`; the file's name is in crawler/archive/layout.py),
+and alerts for an unhealthy run (`alerts`)."""
 
 from __future__ import annotations
 
 from crawler.monitoring.alerts import notify
 from crawler.monitoring.checks import CHECKS, Check, CheckResult, evaluate, verdict
-from crawler.monitoring.history import HISTORY_LIMIT, RUNS_FILE, append_report, read_history
+from crawler.monitoring.history import HISTORY_LIMIT, append_report, read_history
 
 __all__ = [
     "CHECKS",
     "HISTORY_LIMIT",
-    "RUNS_FILE",
     "Check",
     "CheckResult",
     "append_report",

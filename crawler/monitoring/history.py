@@ -3,10 +3,10 @@ after every `cri-crawler run`.
 
 The file grows by one line an hour for years, so it is never read whole: `read_history` reads
 blocks backwards from the end until it has the last `limit` reports. Writing is one `os.write`
-of a whole line with O_APPEND, then fsync; a write that fails is cut back off the file. A crash
-can at worst leave a cut last line (no newline): readers ignore it, and the next append starts
-on a fresh line so its own record stays intact. A line that does not parse is skipped with a
-warning.
+of a whole line with O_APPEND, then fsync; a write that fails is cut back off the file
+(`crawler.archive.jsonl.append_line`, lines encoded as the archive's). A crash can at worst
+leave a cut last line (no newline): readers ignore it, and the next append starts on a fresh
+line so its own record stays intact. A line that does not parse is skipped with a warning.
 """
 
 from __future__ import annotations
@@ -19,56 +19,25 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from crawler.archive.jsonl import append_line, encode_line
+
 logger = logging.getLogger(__name__)
 
-RUNS_FILE = "runs.jsonl"
 # Enough history for `hours_without_new` at any sane threshold: 1000 hourly runs are 41 days.
 HISTORY_LIMIT = 1000
 BLOCK_SIZE = 64 * 1024
-
-_sync = getattr(os, "fdatasync", os.fsync)
-# JSON allows these raw, but str.splitlines() and some JSON Lines readers end a line at them.
-_ESCAPES = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 def encode_report(report: Mapping[str, Any]) -> bytes:
     """One line of UTF-8 JSON (letters unescaped), ending with a newline. A non-finite float
     (which JSON cannot hold) becomes null."""
-    text = json.dumps(_finite(report), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    text = text.translate(_ESCAPES)
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: U+FFFD, as the store does
-        data = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode("utf-8")
-    return data + b"\n"
+    return encode_line(_finite(report))
 
 
 def append_report(path: str | os.PathLike[str], report: Mapping[str, Any]) -> None:
     """Append one report as one line, durably (fsync). Raises OSError when the file cannot be
     written; the file is then as it was."""
-    line = encode_report(report)
-    path = Path(path)
-    created = not path.exists()
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    try:
-        size = os.fstat(fd).st_size
-        if size and os.pread(fd, 1, size - 1) != b"\n":
-            line = b"\n" + line  # a crash cut the last line: leave it on a line of its own
-        try:
-            view = memoryview(line)
-            while view:
-                view = view[os.write(fd, view) :]
-            _sync(fd)
-        except OSError:
-            try:
-                os.ftruncate(fd, size)  # no partial record stays behind
-            except OSError:
-                pass
-            raise
-    finally:
-        os.close(fd)
-    if created:
-        _fsync_dir(path.parent)
+    append_line(Path(path), encode_report(report))
 
 
 def read_history(path: str | os.PathLike[str], limit: int = HISTORY_LIMIT) -> list[dict[str, Any]]:
@@ -154,16 +123,3 @@ def _finite(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_finite(v) for v in value]
     return value
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

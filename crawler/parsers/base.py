@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from collections.abc import Callable
-from typing import Any
+from functools import lru_cache
+from typing import Any, ClassVar
+from urllib.parse import urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
+from parsel.csstranslator import css2xpath
 
 # Elements whose text is never article text.
 SKIP_TAGS = frozenset(
@@ -42,37 +47,70 @@ class Extract:
     method: str = "html"  # api, html, browser, fallback
 
 
+# What an element is to the text flow, by its tag: skipped with its content, inline, a block
+# (a line break before and after it), or no element (a comment or processing instruction:
+# only its tail is text). Cached by tag, up to `_KINDS_CACHED` tags.
+_SKIPPED, _INLINE, _BLOCK, _NOT_ELEMENT = range(4)
+_KINDS: dict[Any, int] = {}
+_KINDS_CACHED = 512
+
+
+def _kind(tag: Any) -> int:
+    if not isinstance(tag, str):
+        return _NOT_ELEMENT
+    name = tag.lower()
+    kind = _SKIPPED if name in SKIP_TAGS else _BLOCK if name in BLOCK_TAGS else _INLINE
+    if len(_KINDS) < _KINDS_CACHED:
+        _KINDS[tag] = kind
+    return kind
+
+
+def _segments(element: Any) -> Iterator[str]:
+    """The text flow of an lxml element (its text and its descendants', not its own tail):
+    joined, the pieces are its visible text with a line feed before and after every block
+    element. A piece ends where a block element starts, so a caller can stop early. A loop
+    over an explicit stack; like the recursive walk it replaces, RecursionError for markup
+    nested deeper than the recursion limit (the extractor's `too_deep`)."""
+    kinds = _KINDS
+    limit = sys.getrecursionlimit()
+    parts: list[str] = [element.text] if element.text else []
+    stack: list[tuple[Iterator[Any], Any, int]] = [(iter(element), element, _INLINE)]
+    while stack:
+        for node in stack[-1][0]:
+            kind = kinds.get(node.tag)
+            if kind is None:
+                kind = _kind(node.tag)
+            if kind == _BLOCK or kind == _INLINE:
+                if kind == _BLOCK:
+                    yield "".join(parts)
+                    parts = ["\n"]
+                if node.text:
+                    parts.append(node.text)
+                if len(node):  # its children first, then its end and its tail
+                    if len(stack) >= limit:
+                        raise RecursionError(f"markup nested more than {limit} elements deep")
+                    stack.append((iter(node), node, kind))
+                    break
+                if kind == _BLOCK:
+                    parts.append("\n")
+            if node.tail:
+                parts.append(node.tail)
+        else:  # the children of the top element are done: its end
+            _, node, kind = stack.pop()
+            if not stack:  # the element itself: its tail is not its text
+                break
+            if kind == _BLOCK:
+                parts.append("\n")
+            if node.tail:
+                parts.append(node.tail)
+    yield "".join(parts)
+
+
 def text_lines(element: Any) -> list[str]:
     """The visible text of an lxml element as lines: a break at every block element and
     `<br>`, nothing from scripts, styles, media or comments."""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        tag = node.tag if isinstance(node.tag, str) else None
-        if tag is None:  # comment or processing instruction: only its tail is text
-            if node.tail:
-                parts.append(node.tail)
-            return
-        tag = tag.lower()
-        if tag not in SKIP_TAGS:
-            block = tag in BLOCK_TAGS
-            if block:
-                parts.append("\n")
-            if node.text:
-                parts.append(node.text)
-            for child in node:
-                walk(child)
-            if block:
-                parts.append("\n")
-        if node.tail:
-            parts.append(node.tail)
-
-    walk_root = element
-    if walk_root.text:
-        parts.append(walk_root.text)
-    for child in walk_root:
-        walk(child)
-    return [line.strip() for line in "".join(parts).split("\n") if line.strip()]
+    flow = "".join(_segments(element))
+    return [stripped for line in flow.split("\n") if (stripped := line.strip())]
 
 
 def selector_lines(selector: Selector) -> list[str]:
@@ -87,18 +125,16 @@ def fragment_lines(markup: str) -> list[str]:
     return text_lines(root)
 
 
-def without_banners(selector: Selector) -> Selector:
-    """A copy of the page without the consent dialog, so no selector can pick its text."""
-    copy = Selector(text=selector.get())
-    for node in copy.css(BANNER_CSS):
+def drop(page: Selector, css: str) -> None:
+    """Remove the elements matching `css` from the parsed page, in place (no second parse)."""
+    for node in page.css(css):
         node.drop()
-    return copy
 
 
 def first_text(selector: Selector, *queries: str) -> str | None:
     """The first non-empty text among CSS queries tried in order (`::attr()` allowed)."""
     for query in queries:
-        for value in selector.css(query).getall():
+        for value in _css_getall(selector, query):
             text = " ".join(value.split())
             if text:
                 return text
@@ -109,14 +145,55 @@ def page_datetime(selector: Selector, *queries: str) -> str | None:
     """The publication time shown on the page: a named element first, else the first
     `YYYY-MM-DD HH:MM:SS` in the visible text."""
     for query in queries:
-        for text in selector.css(query + " ::text").getall():
+        for text in _css_getall(selector, query + " ::text"):
             if m := DATETIME_TEXT.search(text):
                 return m.group(0)
-    body = selector.css("body")
-    for line in text_lines(body[0].root) if body else []:
-        if m := DATETIME_TEXT.search(line):
+    body = _css_first(selector, "body")
+    # The first match in the text flow is the first in its lines (no match spans a line feed
+    # or starts or ends with a space), so the walk stops at the piece that holds it.
+    for segment in _segments(body.root) if body is not None else ():
+        if m := DATETIME_TEXT.search(segment):
             return m.group(0)
     return None
+
+
+@lru_cache(maxsize=256)
+def _css_xpath(query: str) -> tuple[str, etree.XPath]:
+    """A CSS query as parsel runs it on an HTML page (its XPath translation), compiled once."""
+    xpath = css2xpath(query)
+    return xpath, etree.XPath(xpath, smart_strings=False)
+
+
+def _css_found(selector: Selector, query: str) -> tuple[str, list[Any]] | None:
+    """What `selector.css(query)` matches, straight from lxml (no Selector for each match):
+    the XPath and the lxml results; None when parsel must run it (no HTML element selector)."""
+    if selector.type == "html" and isinstance(selector.root, etree._Element):
+        xpath, compiled = _css_xpath(query)
+        found = compiled(selector.root)
+        if isinstance(found, list):
+            return xpath, found
+    return None
+
+
+def _css_getall(selector: Selector, query: str) -> list[str]:
+    """`selector.css(query).getall()`; the strings (texts, attributes) straight from lxml."""
+    if (run := _css_found(selector, query)) and all(isinstance(v, str) for v in run[1]):
+        return run[1]
+    return selector.css(query).getall()
+
+
+def _css_first(selector: Selector, query: str) -> Selector | None:
+    """`selector.css(query)[0]`, or None; only the first match made a Selector."""
+    if run := _css_found(selector, query):
+        xpath, found = run
+        if not found:
+            return None
+        if isinstance(found[0], etree._Element):
+            return selector.__class__(
+                root=found[0], _expr=xpath, namespaces=selector.namespaces, type="html"
+            )
+    first = selector.css(query)[:1]
+    return first[0] if first else None
 
 
 def body_lines(
@@ -129,17 +206,15 @@ def body_lines(
     lines: list[str] = []
     images: list[str] = []
     for query in queries:
-        found = page.css(query)
-        if found:
-            lines, images = lines_of(found[0]), image_urls(found[0], url)
+        found = _css_first(page, query)
+        if found is not None:
+            lines, images = lines_of(found), image_urls(found, url)
             if lines:
                 break
     return lines, images
 
 
 def image_urls(selector: Selector, base_url: str) -> list[str]:
-    from urllib.parse import urljoin
-
     return [urljoin(base_url, src) for src in selector.css("img::attr(src)").getall() if src.strip()]
 
 
@@ -147,6 +222,48 @@ def drop_leading_repeats(lines: list[str], *repeats: str | None, window: int = 6
     """Body containers sometimes repeat the headline near their start (before or after the
     date and share lines): drop such lines from the first few."""
     norm = {" ".join(r.split()) for r in repeats if r}
-    return [
-        line for i, line in enumerate(lines) if i >= window or " ".join(line.split()) not in norm
-    ]
+    head = max(window, 0)  # only the first lines are compared
+    return [line for line in lines[:head] if " ".join(line.split()) not in norm] + lines[head:]
+
+
+class PageParser:
+    """The HTML parser of one era (and one markup version of it): selectors as class
+    attributes, tried in order; one `parse` shared by every era. Pure: a parsed page and its
+    URL in, an Extract out."""
+
+    TITLE: ClassVar[tuple[str, ...]] = (
+        "h1 ::text",
+        'meta[property="og:title"]::attr(content)',
+        "title::text",
+    )
+    DATE: ClassVar[tuple[str, ...]] = ()  # elements holding the displayed time; else the text
+    BODY: ClassVar[tuple[str, ...]] = ()  # body containers, in cascade order
+    # Elements that are never article text, removed before anything is read: the consent
+    # dialog (DOSSIER sections 4 and 6) and what an era adds.
+    DROP: ClassVar[str] = BANNER_CSS
+
+    def parse(self, page: Selector, url: str) -> Extract:
+        """Values of the page. `page` is changed: the DROP elements are removed from it."""
+        drop(page, self.DROP)
+        headline = self.headline(page)
+        lines, images = self.body(page, url)
+        published = page_datetime(page, *self.DATE)
+        return Extract(
+            headline=headline,
+            published=[published] if published else [],
+            paragraphs=drop_leading_repeats(lines, headline),
+            images=images,
+            pages=self.pages(page, url),
+        )
+
+    def headline(self, page: Selector) -> str | None:
+        return first_text(page, *self.TITLE)
+
+    def body(self, page: Selector, url: str) -> tuple[list[str], list[str]]:
+        return body_lines(page, self.BODY, url, lines_of=self.lines)
+
+    def lines(self, container: Selector) -> list[str]:
+        return selector_lines(container)
+
+    def pages(self, page: Selector, url: str) -> int:
+        return 1

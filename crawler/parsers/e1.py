@@ -10,41 +10,25 @@ import re
 
 from parsel import Selector
 
-from crawler.parsers.base import (
-    Extract,
-    body_lines,
-    drop_leading_repeats,
-    page_datetime,
-    without_banners,
-)
-
-BODY = ("div#ccontent", "div.text", "#abody")
+from crawler.parsers.base import PageParser
 
 
-def parse(html: str, url: str) -> Extract:
-    page = without_banners(Selector(text=html))
-    headline = _last_h1(page) or (page.css("title::text").get() or "").strip() or None
-    lines, images = body_lines(page, BODY, url)
-    published = page_datetime(page)
-    return Extract(
-        headline=headline,
-        published=[published] if published else [],
-        paragraphs=drop_leading_repeats(lines, headline),
-        images=images,
-        pages=page_count(page, url),
-    )
+class E1Parser(PageParser):
+    BODY = ("div#ccontent", "div.text", "#abody")
 
+    def headline(self, page: Selector) -> str | None:
+        return _last_h1(page) or (page.css("title::text").get() or "").strip() or None
 
-def page_count(page: Selector, url: str) -> int:
-    """Pages of a multi-page article: the highest `<stem>_<n>.htm` the pager links to."""
-    stem = re.sub(r"(_\d+)?\.htm$", "", url.rsplit("/", 1)[-1])
-    pattern = re.compile(re.escape(stem) + r"_(\d+)\.htm$")
-    numbers = [
-        int(m.group(1))
-        for href in page.css("a::attr(href)").getall()
-        if (m := pattern.search(href.split("?")[0].strip()))
-    ]
-    return max([1, *numbers])
+    def pages(self, page: Selector, url: str) -> int:
+        """Pages of a multi-page article: the highest `<stem>_<n>.htm` the pager links to."""
+        stem = re.sub(r"(_\d+)?\.htm$", "", url.rsplit("/", 1)[-1])
+        pattern = re.compile(re.escape(stem) + r"_(\d+)\.htm$")
+        numbers = [
+            int(m.group(1))
+            for href in page.css("a::attr(href)").getall()
+            if (m := pattern.search(href.split("?")[0].strip()))
+        ]
+        return max([1, *numbers])
 
 
 def _last_h1(page: Selector) -> str | None:

@@ -15,26 +15,13 @@ from parsel import Selector
 
 from crawler.parsers.base import (
     Extract,
+    PageParser,
     drop_leading_repeats,
-    first_text,
     fragment_lines,
     image_urls,
-    page_datetime,
     selector_lines,
-    without_banners,
 )
 
-TITLE = ("h1 ::text", 'meta[property="og:title"]::attr(content)', "title::text")
-# Common article containers, tried before the paragraph-density search.
-BODY = (
-    '[itemprop="articleBody"]',
-    "#abody",
-    ".article-content",
-    ".detail-content",
-    ".content-detail",
-    ".article-body",
-    "article .content",
-)
 # The Nuxt mount point: its presence with no text marks a client-rendered shell.
 APP_ROOT = "#__nuxt, #app, [data-server-rendered]"
 DETAIL_TEMPLATES = ("ShijieyuDetail",)  # modules that carry an article body
@@ -78,31 +65,37 @@ def parse_api_article(result: dict[str, Any]) -> Extract:
     )
 
 
-def parse_html(html: str, url: str) -> Extract:
-    page = without_banners(Selector(text=html))
-    headline = first_text(page, *TITLE)
-    container = _body_container(page)
-    lines = selector_lines(container) if container is not None else []
-    published = page_datetime(page)
-    return Extract(
-        headline=headline,
-        published=[published] if published else [],
-        paragraphs=drop_leading_repeats(lines, headline),
-        images=image_urls(container, url) if container is not None else [],
+class E4Parser(PageParser):
+    """The server-rendered article page (the API is the first source: `parse_api_article`)."""
+
+    # Common article containers, tried before the paragraph-density search.
+    BODY = (
+        '[itemprop="articleBody"]',
+        "#abody",
+        ".article-content",
+        ".detail-content",
+        ".content-detail",
+        ".article-body",
+        "article .content",
     )
 
+    def body(self, page: Selector, url: str) -> tuple[list[str], list[str]]:
+        container = _body_container(page, self.BODY)
+        if container is None:
+            return [], []
+        return selector_lines(container), image_urls(container, url)
 
-def is_shell(html: str) -> bool:
+
+def is_shell(page: Selector) -> bool:
     """A client-rendered shell: the app root is there but holds no paragraph text."""
-    page = Selector(text=html)
     root = page.css(APP_ROOT)
     if not root:
         return False
     return not any(t.strip() for t in root.css("p ::text, h1 ::text").getall())
 
 
-def _body_container(page: Selector) -> Selector | None:
-    for query in BODY:
+def _body_container(page: Selector, queries: tuple[str, ...]) -> Selector | None:
+    for query in queries:
         found = page.css(query)
         if found and found[0].css("p"):
             return found[0]

@@ -9,6 +9,7 @@ what it is in its title or first heading, or carries a challenge widget.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from parsel import Selector
 
@@ -19,24 +20,12 @@ CAPTCHA = (
     "form[action*='challenge'], #challenge-form, script[src*='captcha'], "
     "script[src*='challenge-platform'], [id*='nc_'][id*='wrapper'], #TCaptcha"
 )
-# Words of a wall's title or first heading, Polish, English and Chinese (the outlet's CMS).
-WALL_WORDS = {
-    "maintenance": re.compile(
-        r"\bprzerwa techniczna|\bprace (serwisowe|konserwacyjne|techniczne)|maintenance|"
-        r"temporarily unavailable|service unavailable|系统维护|维护中", re.I),
-    "captcha": re.compile(
-        r"captcha|nie jesteś robotem|jesteś człowiekiem|just a moment|verify you are human|"
-        r"are you a robot|安全验证|人机验证", re.I),
-    "consent": re.compile(
-        r"\bcookies?\b|\bciasteczk|\bprywatnoś|\bzgod[ayę]\b|\bRODO\b|\bconsent\b|\bprivacy\b|隐私",
-        re.I),
-}
 VISIBLE = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 
 
-def interstitial(html: str) -> str | None:
-    """`maintenance`, `captcha` or `consent` when the page is such a wall, else None."""
-    page = Selector(text=html)
+def interstitial(page: Selector, wall_words: Mapping[str, re.Pattern[str]]) -> str | None:
+    """`maintenance`, `captcha` or `consent` when the page is such a wall, else None.
+    `wall_words`: the edition's words of a wall's title or first heading, by kind."""
     text = "".join(page.xpath(VISIBLE).getall())
     if len(" ".join(text.split())) >= MAX_TEXT:
         return None
@@ -45,7 +34,7 @@ def interstitial(html: str) -> str | None:
     heading = " ".join(
         t for t in (page.css("title::text").get(), " ".join(page.css("h1 ::text").getall()[:3])) if t
     )
-    for kind, words in WALL_WORDS.items():
+    for kind, words in wall_words.items():
         if words.search(heading):
             return kind
     return None

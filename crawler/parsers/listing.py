@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Any
 
 
@@ -17,6 +18,15 @@ class Card:
     brief: str = ""
     video: str = ""
     photo: str = ""
+
+    def time(self, tz: tzinfo) -> datetime | None:
+        """The card's publication time (epoch milliseconds); None on navigation cards."""
+        if not self.date.isdigit():
+            return None
+        try:
+            return datetime.fromtimestamp(int(self.date) / 1000, tz)
+        except (OverflowError, ValueError, OSError):
+            return None
 
 
 def cards(result: dict[str, Any]) -> Iterator[Card]:

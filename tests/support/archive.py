@@ -49,6 +49,7 @@ def article(n: int, revision: int = 0, **fields: Any) -> dict[str, Any]:
         "headline": f"Wiadomość nr {n}: Zażółć gęślą jaźń",
         "published": "2020-10-30T10:26:09+08:00",
         "body": f"Pierwszy akapit artykułu {n}.\n\nDrugi akapit, wersja {revision}. Łódź, źródło.",
+        "edition": "polish",
         "language": "pl",
         "extraction": "html",
         "fetched_at": "2026-01-01T00:00:00+00:00",

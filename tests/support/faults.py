@@ -53,7 +53,7 @@ def fail_writes(code: int, after_bytes: int, marker: str = "/articles/") -> Call
 
 
 def kill_before_commit(nth: int) -> Callable[[], None]:
-    from pipelines._state import ArchiveState
+    from crawler.archive import ArchiveState
 
     real_commit = ArchiveState.commit
     calls = 0

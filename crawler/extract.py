@@ -1,0 +1,232 @@
+"""The extractor: one pure function from a fetched answer to an outcome. The spider, the
+fixture regression, the benchmarks and re-extraction from stored responses all call it, so
+they all run the path that runs in production.
+
+`extract(edition, ref, answer, ...)` gives one of:
+- `Item`: the article, normalised and gated (it has a body, a date, a sane size);
+- `Skip`: no article, with the reason (`no_body`, `not_html`, `too_deep`, ...);
+- `Need`: another fetch first: the article's page (the API gave nothing usable), the next
+  page of a multi-page article, or the page rendered in a browser.
+
+Every outcome carries `counts`: the stat names (under `cri/`) and amounts that say what was
+seen, which the caller adds to its stats. No Scrapy engine, no settings, no I/O.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import Enum
+
+from parsel import Selector
+from scrapy.http import Headers, TextResponse
+from scrapy.responsetypes import responsetypes
+
+from crawler import stats
+from crawler.articles import build_article
+from crawler.editions import Edition
+from crawler.items import Article
+from crawler.parsers import e4, fallback
+from crawler.parsers.base import Extract
+from crawler.parsers.interstitial import interstitial
+from crawler.parsers.listing import Card
+from crawler.urls import PageRef
+
+# Codecs' names of the single-byte Latin charsets (also for latin-1, us-ascii) that servers
+# declare by default: UTF-8 bytes under them are UTF-8.
+LATIN_SINGLE_BYTE = {"cp1252", "iso8859-1", "ascii"}
+
+
+class Via(str, Enum):
+    """Which fetch gave the answer."""
+
+    API = "api"  # the current platform's JSON API (`getData` for the article URL)
+    PAGE = "page"  # the article's page
+    BROWSER = "browser"  # the page rendered in Chromium
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A fetched answer as it came: everything the extractor reads of it."""
+
+    url: str  # the URL fetched (after redirects)
+    body: bytes
+    headers: Mapping[str, str | bytes | Sequence[str | bytes]] = field(default_factory=dict)
+    via: Via = Via.PAGE
+
+
+@dataclass(frozen=True)
+class Outcome:
+    counts: Mapping[str, int] = field(default_factory=dict)  # stat name under `cri/`: amount
+
+
+@dataclass(frozen=True)
+class Item(Outcome):
+    article: Article = field(default_factory=Article)
+
+
+@dataclass(frozen=True)
+class Skip(Outcome):
+    reason: str = ""  # counted as `cri/skipped/<reason>`
+    detail: str = ""  # for the log line
+
+
+class Needed(str, Enum):
+    PAGE = "page"  # the article's page, after an API answer without a usable article
+    NEXT_PAGE = "next_page"  # page `len(pages) + 1` of a multi-page article
+    BROWSER = "browser"  # the page rendered in a browser: it is a client-rendered shell
+
+
+@dataclass(frozen=True)
+class Need(Outcome):
+    what: Needed = Needed.PAGE
+    pages: tuple[Extract, ...] = ()  # with NEXT_PAGE: the pages read so far, for the next call
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What an item must satisfy besides having a body and a date (the crawl's own limits)."""
+
+    max_body_chars: int = 500_000
+    since: date | None = None  # items published before it are skipped (`before_since`)
+
+
+def extract(
+    edition: Edition,
+    ref: PageRef,
+    answer: Answer,
+    pages: Sequence[Extract] = (),
+    *,
+    card: Card | None = None,
+    section: str | None = None,
+    fetched_at: datetime | None = None,
+    gate: Gate = Gate(),
+) -> Outcome:
+    """The outcome of one answer for the article `ref`. `pages`: the extracts of the earlier
+    pages of a multi-page article (from the previous `Need`); `card` and `section`: what the
+    listing said of the article (a fallback for its date, summary, images)."""
+    counts: Counter[str] = Counter()
+    if answer.via is Via.API:
+        return _from_api(edition, ref, answer, counts, card, section, fetched_at, gate)
+    response = _response(answer)
+    if response is None:
+        content_type = _header(answer, "Content-Type")
+        return Skip(counts, reason="not_html", detail=f"content type {content_type!r}")
+    page = Selector(text=_page_text(response, counts))
+    if (wall := interstitial(page, dict(edition.wall_words))) is not None:
+        # A maintenance page, a captcha or a consent wall: an article page without its
+        # article (so it counts in the health check `no_body_share`), never an item.
+        counts[stats.interstitial(wall)] += 1
+        counts[stats.ARTICLES_PARSED] += 1
+        return Skip(counts, reason="no_body", detail=f"{wall} page instead of the article")
+    era = edition.era(ref.era)
+    try:
+        this = era.parser(ref.url_date).parse(page, response.url)
+    except RecursionError:
+        # Thousands of nested elements: no article page looks like that.
+        return Skip(counts, reason="too_deep", detail="markup nested too deeply to read")
+    if answer.via is Via.BROWSER:
+        this = replace(this, method="browser")
+    read = (*pages, this)
+    found = _merge(read) if pages else this  # pages 2..n of a multi-page E1 article
+    if len(read) < found.pages:
+        return Need(counts, what=Needed.NEXT_PAGE, pages=read)
+    if not found.paragraphs and not found.more_pages:
+        if era.api and answer.via is Via.PAGE and e4.is_shell(page):
+            return Need(counts, what=Needed.BROWSER, detail="client-rendered page")
+        generic = fallback.parse(response.text, response.url)
+        if generic.paragraphs:
+            found = replace(found, paragraphs=generic.paragraphs, method="fallback",
+                            headline=found.headline or generic.headline)
+    return _item(edition, ref, found, counts, card, section, fetched_at, gate)
+
+
+def _from_api(edition: Edition, ref: PageRef, answer: Answer, counts: Counter[str],
+              card: Card | None, section: str | None, fetched_at: datetime | None,
+              gate: Gate) -> Outcome:
+    """An API answer: the article, or a Need for its page when the answer has none."""
+    try:
+        found = e4.parse_api_article(e4.api_result(json.loads(answer.body)))
+    except (ValueError, e4.ApiError) as exc:  # UnicodeDecodeError and JSONDecodeError too
+        counts[stats.API_UNUSABLE] += 1
+        return Need(counts, what=Needed.PAGE, detail=f"no article ({str(exc)[:200]})")
+    if not found.paragraphs:
+        counts[stats.API_NO_BODY] += 1
+        return Need(counts, what=Needed.PAGE, detail="no body")
+    return _item(edition, ref, found, counts, card, section, fetched_at, gate)
+
+
+def _item(edition: Edition, ref: PageRef, found: Extract, counts: Counter[str],
+          card: Card | None, section: str | None, fetched_at: datetime | None,
+          gate: Gate) -> Outcome:
+    """The article, gated: a body, a sane size, a date, not before the crawl's `since`."""
+    article = build_article(edition, ref, found, card=card, section=section, fetched_at=fetched_at)
+    counts[stats.ARTICLES_PARSED] += 1
+    for name in stats.COVERED_FIELDS:
+        if getattr(article, name):
+            counts[stats.field_found(name)] += 1
+    if not article.body:
+        return Skip(counts, reason="no_body", detail="no article text found")
+    if len(article.body) > gate.max_body_chars:
+        return Skip(counts, reason="body_too_long",
+                    detail=f"{len(article.body)} characters, over CRAWLER_MAX_BODY_CHARS")
+    if not article.published:
+        return Skip(counts, reason="no_date", detail="no readable publication time")
+    if gate.since and date.fromisoformat(article.published[:10]) < gate.since:
+        return Skip(counts, reason="before_since", detail=f"published {article.published}")
+    counts[stats.extraction(article.extraction)] += 1
+    counts[stats.era_items(article.era)] += 1
+    return Item(counts, article=article)
+
+
+def _merge(pages: Sequence[Extract]) -> Extract:
+    """One Extract for a multi-page article: page 1's metadata, every page's body lines."""
+    first, rest = pages[0], pages[1:]
+    return replace(
+        first,
+        more_pages=[*first.more_pages, *(page.paragraphs for page in rest)],
+        pages=max(page.pages for page in pages),
+    )
+
+
+def _response(answer: Answer) -> TextResponse | None:
+    """The answer as Scrapy's response class for it (so it decodes as a crawl does: HTTP
+    charset, BOM, `<meta>`); None when it is no text (an image, a PDF, ...)."""
+    headers = Headers(answer.headers)
+    cls = responsetypes.from_args(headers=headers, url=answer.url, body=answer.body)
+    if not issubclass(cls, TextResponse):
+        return None
+    return cls(answer.url, body=answer.body, headers=headers)
+
+
+def _page_text(response: TextResponse, counts: Counter[str]) -> str:
+    """The page as text. Bytes that are valid UTF-8 (and not ASCII) under a declared
+    single-byte Latin charset are UTF-8: a server's default header, not the page's
+    encoding (valid UTF-8 by chance in real cp1252 text needs odd letter pairs, never
+    Polish). Replacement characters (bytes the encoding cannot read) are counted."""
+    text = response.text
+    body = response.body
+    try:
+        declared = codecs.lookup(response.encoding).name
+    except LookupError:
+        declared = ""
+    if declared in LATIN_SINGLE_BYTE and not body.isascii():
+        try:
+            text = body.decode("utf-8")
+            counts[stats.UTF8_UNDER_LATIN] += 1
+        except UnicodeDecodeError:
+            pass
+    if replaced := text.count("\ufffd"):
+        counts[stats.REPLACEMENT_CHARS] += replaced
+        counts[stats.PAGES_WITH_REPLACEMENTS] += 1
+    return text
+
+
+def _header(answer: Answer, name: str) -> str | None:
+    value = Headers(answer.headers).get(name)
+    return value.decode("latin-1") if value is not None else None

@@ -1,0 +1,60 @@
+"""Names of the project's own stats, written by the spider and the extractor and read by the
+run report (`crawler/run.py`): one constant (or one function, for a family) per name, so a
+writer and its reader cannot drift apart. Scrapy's own stats keep their names."""
+
+from __future__ import annotations
+
+PREFIX = "cri/"
+
+# Article pages
+ARTICLES_PARSED = "cri/pages/articles_parsed"  # article pages read to the end (item or not)
+COVERED_FIELDS = ("headline", "published", "body")  # `cri/fields/<name>`: pages with that field
+SKIPPED = "cri/skipped/"  # + reason: `no_body`, `no_date`, `fetch_failed`, `known`, ...
+KNOWN = "cri/skipped/known"  # stored and outside the recheck window: not requested
+GONE_SKIPPED = "cri/skipped/gone"  # answered 404/410 before: not requested
+DUPLICATE_LINK = "cri/duplicate_link"
+EXTRACTION = "cri/extraction/"  # + method: api, html, browser, fallback
+ERA_ITEMS = "cri/items/era/"  # + era
+
+# The current platform's API, for articles
+API_FAILED = "cri/api/failed"  # the request failed: the page is asked for
+API_UNUSABLE = "cri/api/unusable"  # the answer is no article: the page is asked for
+API_NO_BODY = "cri/api/no_body"  # an article without a body: the page is asked for
+BROWSER_REQUESTS = "cri/browser/requests"  # shells sent to the browser
+BROWSER_STARTED = "cri/browser/started"  # Playwright started (once, at the first shell)
+
+# Listings
+LISTING_ANSWERS = "cri/listing/answers"
+LISTING_WITHOUT_ARTICLE_LINK = "cri/listing/without_article_link"
+LISTING_NO_NEW_ARTICLE = "cri/listing/no_new_article"
+LISTING_STOPPED_EMPTY = "cri/listing/stopped_empty"
+LISTING_PAGE_CAP = "cri/listing/page_cap"
+
+# Encoding of pages
+UTF8_UNDER_LATIN = "cri/encoding/utf8_under_latin_charset"
+REPLACEMENT_CHARS = "cri/encoding/replacement_chars"
+PAGES_WITH_REPLACEMENTS = "cri/encoding/pages_with_replacements"
+
+
+def skipped(reason: str) -> str:
+    return SKIPPED + reason
+
+
+def field_found(name: str) -> str:
+    return f"cri/fields/{name}"
+
+
+def extraction(method: str | None) -> str:
+    return f"{EXTRACTION}{method}"
+
+
+def era_items(era: str | None) -> str:
+    return f"{ERA_ITEMS}{era}"
+
+
+def interstitial(wall: str) -> str:
+    return f"cri/interstitial/{wall}"
+
+
+def gone(status: int) -> str:
+    return f"cri/gone/{status}"
