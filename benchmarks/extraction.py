@@ -1,21 +1,25 @@
 """Part 1: extraction side by side on the replica's article pages of every era.
 
-Every extractor gets the same input: the HTML an article page serves (fetched from a local
-replica, decoded once as Scrapy decodes it: HTTP charset, then `<meta>`) and its URL. Pages:
+Every extractor gets the same pages (fetched from a local replica) and URL. Ours gets each page
+as fetched, its bytes and Content-Type, so decoding is part of what is measured as in a crawl;
+the others get the HTML decoded once as Scrapy decodes it (HTTP charset, BOM, `<meta>`). Pages:
 single-page articles of the four eras in equal numbers, E4 through its server-rendered
 variants (`nuxt_a`, `nuxt_b`, `nuxt_c`) in equal numbers; client-rendered shells hold no text
 for an HTML extractor (they are part 5). Multi-page E1 articles are scored for us only (all
 pages merged, as the crawl does): no peer reads several pages as one article.
 
-Ours: the era's parser and `build_article`, as `tests.fixtures.parse_stored` does (no crawl,
-no API). trafilatura runs in this process, interleaved with ours page by page; news-please
-and newspaper4k run in their own venvs (`peer_runner.py`). Each page's time is the fastest of
-`rounds` calls (the first warms caches); a figure is the median over pages.
+Ours: the production extractor `crawler.extract.extract` as the spider calls it, once a page
+(interstitial check, era parser, merging of pages, fallback, gating, loader), feeding page n+1
+the pages a `Need(NEXT_PAGE)` returned, as `tests.fixtures.parse_stored` does (no crawl, no
+API: E4 through its page). trafilatura runs in this process, interleaved with ours page by
+page; news-please and newspaper4k run in their own venvs (`peer_runner.py`). Each page's time
+is the fastest of `rounds` calls (the first warms caches); a figure is the median over pages.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import statistics
 import sys
@@ -28,16 +32,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from parsel import Selector
 from scrapy.http import HtmlResponse
 
 from benchmarks import _profile, _venvs, metrics
 from benchmarks._common import ROOT, target
-from crawler.articles import build_article
-from crawler.edition import load_edition
-from crawler.parsers import HTML_PARSERS, merge_pages
-from crawler.urls import classify
+from crawler.editions import get_edition
+from crawler.extract import Answer, Item, Need, Needed, Outcome, Via, extract
+from crawler.urls import PageRef, classify
 
-EDITION = load_edition("polish")
+EDITION = get_edition("polish")
 SSR_VARIANTS = ("nuxt_a", "nuxt_b", "nuxt_c")
 ERAS = ("E1", "E2", "E3", "E4")
 PEERS = ("news-please", "newspaper4k")
@@ -49,19 +53,21 @@ DATE_PARAMS = {  # htmldate: keep the time and any offset the page shows
     "outputformat": "%Y-%m-%dT%H:%M:%S%z",
 }
 
-Extractor = Callable[[list[str], str], dict[str, Any]]
-
-
 @dataclass
 class Page:
-    """One article as every extractor sees it (E1 multi-page: one HTML a page)."""
+    """One article as the extractors see it (E1 multi-page: one answer and one HTML a page)."""
 
     id: str
     url: str
     era: str
     variant: str
-    htmls: list[str]
+    ref: PageRef  # what the spider knows of the article before it fetches it
+    answers: list[tuple[bytes, str]]  # each page as fetched: body bytes, Content-Type (ours)
+    htmls: list[str]  # each page decoded as Scrapy decodes it (the other extractors)
     truth: dict[str, Any]
+
+
+Extractor = Callable[[Page], dict[str, Any]]
 
 
 # -- the pages ------------------------------------------------------------------------------------
@@ -98,16 +104,18 @@ def spread(items: list[Any], n: int) -> list[Any]:
 
 
 def fetch(server: Any, article: Any) -> Page:
-    ref = classify(article.url, EDITION)
-    assert ref is not None
-    htmls = []
+    ref = article_ref(article.url)
+    answers, htmls = [], []
     for number in range(1, article.pages + 1):
         url = ref.page_url(number)
         with urllib.request.urlopen(server.url(url), timeout=30) as answer:
             body, content_type = answer.read(), answer.headers.get("Content-Type", "")
+        answers.append((body, content_type))
         htmls.append(HtmlResponse(url, body=body, headers={"Content-Type": content_type}).text)
     variant = article.knobs.get("html", "") if article.era == "E4" else article.variant
-    return Page(article.id, article.url, article.era, variant, htmls, article.expected())
+    return Page(
+        article.id, article.url, article.era, variant, ref, answers, htmls, article.expected()
+    )
 
 
 def load_pages(articles: int, per_era: int) -> tuple[list[Page], list[Page]]:
@@ -119,12 +127,32 @@ def load_pages(articles: int, per_era: int) -> tuple[list[Page], list[Page]]:
 
 
 # -- the extractors -------------------------------------------------------------------------------
-def ours(htmls: list[str], url: str) -> dict[str, Any]:
+def article_ref(url: str) -> PageRef:
+    """The article's reference, as the spider has it from discovery before any fetch."""
     ref = classify(url, EDITION)
-    assert ref is not None and ref.era is not None
-    parser = HTML_PARSERS[ref.era]
-    extracts = [parser(html, ref.page_url(n)) for n, html in enumerate(htmls, start=1)]
-    item = build_article(EDITION, ref, merge_pages(extracts), fetched_at=FETCHED_AT)
+    assert ref is not None and ref.era is not None, url
+    return ref
+
+
+def extract_pages(ref: PageRef, answers: list[tuple[bytes, str]]) -> Outcome:
+    """The production path: each fetched page through `crawler.extract.extract` in turn, as the
+    spider feeds it (page n+1 gets the pages the previous `Need(NEXT_PAGE)` returned)."""
+    outcome: Outcome = Need()
+    pages: tuple[Any, ...] = ()
+    for number, (body, content_type) in enumerate(answers, start=1):
+        answer = Answer(ref.page_url(number), body, {"Content-Type": content_type}, Via.PAGE)
+        outcome = extract(EDITION, ref, answer, pages, fetched_at=FETCHED_AT)
+        if not (isinstance(outcome, Need) and outcome.what is Needed.NEXT_PAGE):
+            break
+        pages = outcome.pages
+    return outcome
+
+
+def ours(page: Page) -> dict[str, Any]:
+    outcome = extract_pages(page.ref, page.answers)
+    if not isinstance(outcome, Item):  # a Skip or a Need: no article (counted as an error)
+        raise ValueError(f"no item: {outcome}")
+    item = outcome.article
     return {
         "headline": item.headline,
         "published": item.published,
@@ -133,23 +161,32 @@ def ours(htmls: list[str], url: str) -> dict[str, Any]:
     }
 
 
-def trafilatura_extract(htmls: list[str], url: str) -> dict[str, Any]:
+def trafilatura_extract(page: Page) -> dict[str, Any]:
     import trafilatura
 
     doc = trafilatura.bare_extraction(
-        htmls[0], url=url, with_metadata=True, date_extraction_params=DATE_PARAMS
+        page.htmls[0], url=page.url, with_metadata=True, date_extraction_params=DATE_PARAMS
     )
     if doc is None:
         return {}
     return {"headline": doc.title, "published": doc.date, "author": doc.author, "body": doc.text}
 
 
-def lxml_parse_only(htmls: list[str], url: str) -> dict[str, Any]:
-    """Not an extractor: one lxml parse of the page, the floor of anything built on lxml."""
+def lxml_parse_only(page: Page) -> dict[str, Any]:
+    """Not an extractor: one lxml parse of the decoded page, the floor of anything built on lxml."""
     from lxml import html as lxml_html
 
-    for markup in htmls:
+    for markup in page.htmls:
         lxml_html.document_fromstring(markup)
+    return {}
+
+
+def decode_parse_only(page: Page) -> dict[str, Any]:
+    """Not an extractor: what ours does before reading anything, each page's bytes decoded as
+    Scrapy decodes them and parsed once (the floor of our path)."""
+    for number, (body, content_type) in enumerate(page.answers, start=1):
+        url = page.ref.page_url(number)
+        Selector(text=HtmlResponse(url, body=body, headers={"Content-Type": content_type}).text)
     return {}
 
 
@@ -168,7 +205,7 @@ def run_in_process(
             for name in order:
                 start = time.perf_counter()
                 try:
-                    results[name] = extractors[name](page.htmls, page.url)
+                    results[name] = extractors[name](page)
                 except Exception as exc:  # noqa: BLE001 - a failure is a result
                     results[name], errors[name] = {}, f"{type(exc).__name__}: {exc}"[:300]
                 best[name] = min(best[name], time.perf_counter() - start)
@@ -282,14 +319,7 @@ def run(
     work.mkdir(parents=True, exist_ok=True)
     single, multi = load_pages(articles, per_era)
     pages_file = work / "pages.jsonl"
-    with pages_file.open("w", encoding="utf-8") as f:
-        for page in single:
-            f.write(
-                json.dumps(
-                    {"id": page.id, "url": page.url, "html": page.htmls[0]}, ensure_ascii=False
-                )
-                + "\n"
-            )
+    write_pages(pages_file, single)
     print(
         f"bench: extraction on {len(single)} pages ({rounds} calls a page)",
         file=sys.stderr,
@@ -297,7 +327,12 @@ def run(
     )
     outputs = run_in_process(
         single,
-        {"ours": ours, "trafilatura": trafilatura_extract, "lxml_parse": lxml_parse_only},
+        {
+            "ours": ours,
+            "trafilatura": trafilatura_extract,
+            "lxml_parse": lxml_parse_only,
+            "decode_parse": decode_parse_only,
+        },
         rounds,
     )
     from importlib.metadata import version
@@ -346,7 +381,7 @@ def run(
     result: dict[str, Any] = {
         "pages": len(single),
         "by_era": dict(Counter(p.era for p in single)),
-        "html_kb_median": statistics.median(len(p.htmls[0].encode("utf-8")) / 1024 for p in single),
+        "html_kb_median": statistics.median(len(p.answers[0][0]) / 1024 for p in single),
         "e4_variants": dict(Counter(p.variant for p in single if p.era == "E4")),
         "replica_articles": articles,
         "rounds": rounds,
@@ -361,6 +396,9 @@ def run(
         "speedup_vs_trafilatura": speedup,
         "lxml_parse_ms_median": statistics.median(
             row["ms"] for row in outputs["lxml_parse"].values()
+        ),
+        "decode_parse_ms_median": statistics.median(
+            row["ms"] for row in outputs["decode_parse"].values()
         ),
         "targets": targets,
     }
@@ -383,15 +421,32 @@ def run(
     return result
 
 
+def write_pages(path: Path, pages: list[Page]) -> None:
+    """The pages for the peers' runners (`id`, `url`, decoded `html`) and for `loop` (`answers`:
+    each page's bytes, base64, and Content-Type)."""
+    with path.open("w", encoding="utf-8") as f:
+        for page in pages:
+            answers = [[base64.b64encode(body).decode("ascii"), ct] for body, ct in page.answers]
+            line = {"id": page.id, "url": page.url, "html": page.htmls[0], "answers": answers}
+            f.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def read_answers(path: Path) -> list[tuple[PageRef, list[tuple[bytes, str]]]]:
+    """Each article of a `write_pages` file: its reference and its pages as fetched."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [
+        (article_ref(row["url"]), [(base64.b64decode(body), ct) for body, ct in row["answers"]])
+        for row in rows
+    ]
+
+
 def loop(pages_file: Path, seconds: float) -> None:
     """Our extraction over the pages again and again (what the profiler samples)."""
-    pages = [
-        json.loads(line) for line in pages_file.read_text(encoding="utf-8").splitlines() if line
-    ]
+    articles = read_answers(pages_file)
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
-        for page in pages:
-            ours([page["html"]], page["url"])
+        for ref, answers in articles:
+            extract_pages(ref, answers)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from typing import Any
 
 from benchmarks._common import FAST, measured, setting_args, target
 from benchmarks.throughput import stored_items
-from crawler.edition import load_edition
+from crawler.editions import get_edition
 from crawler.urls import Kind, classify
 
 NEW_ARTICLES = 20
@@ -63,7 +63,7 @@ def classify_requests(
     """The replica's logged requests sorted into discovery, new articles, stored articles inside
     and outside the recheck window, and articles the archive did not hold (e.g. client-rendered
     shells the first run skipped with the browser off: fetched again by design)."""
-    edition = load_edition("polish")
+    edition = get_edition("polish")
     window_start = now - timedelta(hours=RECHECK_HOURS)
     kinds: Counter[str] = Counter()
     outside: set[str] = set()

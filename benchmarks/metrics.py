@@ -21,7 +21,7 @@ from datetime import datetime
 from statistics import mean
 from typing import Any
 
-from crawler.edition import Edition
+from crawler.editions import Edition
 
 SHINGLE = 4
 _TOKEN = re.compile(r"\w+")
@@ -145,7 +145,7 @@ def as_datetime(value: Any) -> datetime | None:
 class NoiseCatalogue:
     """Tells which noise of the dossier's catalogue (section 6) a body still holds.
 
-    Everything comes from `crawler/data/editions.toml`: noise lines and patterns (share
+    Everything comes from `crawler/editions/polish.toml`: noise lines and patterns (share
     labels, `Baidu`, `CRI` date lines, `|` lines, footers), the body-end markers (`Zobacz
     także`, `Polecamy`, `Ranking`), the consent banners' texts (a whole line) and anchors (also
     glued inside a line), and the author initials left at the end of a paragraph.

@@ -3,7 +3,8 @@
     benchmarks/venvs/<peer>/bin/python benchmarks/peer_runner.py <peer> PAGES.jsonl OUT.jsonl --rounds R
 
 Standard library and the peer only (no project import: the peer's venv has none of ours).
-PAGES.jsonl: one `{"id", "url", "html"}` a line, the same decoded HTML every extractor gets.
+PAGES.jsonl: one `{"id", "url", "html", ...}` a line, the same decoded HTML trafilatura gets
+(other keys are for our extractor's profiling loop and ignored here).
 OUT.jsonl: a first line `{"peer", "version"}`, then one `{"id", "headline", "published",
 "author", "body", "ms", "error"}` a page; `ms` is the fastest of R timed calls of the
 extractor on that page (the first warms caches), measured here, around the call only.

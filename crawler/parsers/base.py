@@ -127,8 +127,13 @@ def fragment_lines(markup: str) -> list[str]:
 
 def drop(page: Selector, css: str) -> None:
     """Remove the elements matching `css` from the parsed page, in place (no second parse)."""
-    for node in page.css(css):
-        node.drop()
+    run = _css_found(page, css)
+    if run is None:
+        for node in page.css(css):
+            node.drop()
+        return
+    for element in run[1]:
+        element.drop_tree()  # keeps its tail text, as parsel's drop() does
 
 
 def first_text(selector: Selector, *queries: str) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from lxml import etree
 from parsel import Selector
 
 MAX_TEXT = 1500
@@ -21,12 +22,15 @@ CAPTCHA = (
     "script[src*='challenge-platform'], [id*='nc_'][id*='wrapper'], #TCaptcha"
 )
 VISIBLE = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+# Run on lxml directly, compiled once: every page goes through it, and a Selector for each
+# text node of a page cost more than the rest of the check.
+_VISIBLE_TEXT = etree.XPath(VISIBLE, smart_strings=False)
 
 
 def interstitial(page: Selector, wall_words: Mapping[str, re.Pattern[str]]) -> str | None:
     """`maintenance`, `captcha` or `consent` when the page is such a wall, else None.
     `wall_words`: the edition's words of a wall's title or first heading, by kind."""
-    text = "".join(page.xpath(VISIBLE).getall())
+    text = "".join(_VISIBLE_TEXT(page.root))
     if len(" ".join(text.split())) >= MAX_TEXT:
         return None
     if page.css(CAPTCHA):
