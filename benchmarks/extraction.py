@@ -79,6 +79,8 @@ def select(site: Any, per_era: int) -> tuple[list[Any], list[Any]]:
     for article in site.iter_articles():
         if article.era == "E1" and article.pages > 1:
             multi.append(article)
+        elif article.migrated and article.knobs.get("legacy", "200") != "200":
+            continue  # its old page is gone or moved: the platform's API serves it
         elif article.era == "E4":
             variant = article.knobs.get("html", "nuxt_a")
             if variant in SSR_VARIANTS:

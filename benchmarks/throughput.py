@@ -32,7 +32,8 @@ from benchmarks._common import (
     setting_args,
     target,
 )
-from crawler.urls import rebase
+from crawler.editions import get_edition
+from crawler.urls import classify, rebase
 
 RATIO_TARGET = 0.8
 GROWTH_TARGET = 0.15
@@ -49,6 +50,16 @@ def full_settings(data_dir: Path) -> dict[str, str]:
 
     extensions = {**settings.EXTENSIONS, PROBE: 800}  # before StatsFile (900) writes the stats
     return {**NO_BROWSER, "CRAWLER_DATA_DIR": str(data_dir), "EXTENSIONS": json.dumps(extensions)}
+
+
+def write_url_file(url_file: Path, data_dir: Path, base_url: str) -> None:
+    """One URL a line for the bare spider: where the full crawl read each stored article (an
+    older article on the current platform: its address there, as its old page may be gone)."""
+    urls = []
+    for item in stored_items(data_dir):
+        ref = classify(item["url"], get_edition("polish"))
+        urls.append(rebase((ref and ref.platform_url) or item["url"], base_url))
+    url_file.write_text("".join(url + "\n" for url in urls), encoding="utf-8")
 
 
 def stored_items(data_dir: Path) -> list[dict[str, Any]]:
@@ -123,8 +134,7 @@ def measure(work: Path, articles: int, rounds: int) -> dict[str, Any]:
             data = work / f"data-{round_}"
             full.append(crawl(work / f"full-{round_}", base_url, SINCE, full_settings(data)))
             if round_ == 0:
-                urls = [rebase(item["url"], base_url) for item in stored_items(data)]
-                url_file.write_text("".join(url + "\n" for url in urls), encoding="utf-8")
+                write_url_file(url_file, data, base_url)
             bare.append(bare_crawl(work / f"bare-{round_}", url_file))
             print(
                 f"bench: {articles} articles, round {round_ + 1}: full {full[-1].items} in "
@@ -185,10 +195,7 @@ def measure_profile_only(work: Path, articles: int, profile_venv: str) -> dict[s
         if "error" in full:
             return {"profile": full}
         url_file = work / "urls.txt"
-        url_file.write_text(
-            "".join(rebase(item["url"], base_url) + "\n" for item in stored_items(data)),
-            encoding="utf-8",
-        )
+        write_url_file(url_file, data, base_url)
         bare_command, cwd, env = bare_crawl_command(work / "bare", url_file)
         bare = _profile.record(
             bare_command, work / "profile-bare", create_venv=create, cwd=cwd, env=env

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from crawler.editions import Edition
 from crawler.items import Article
-from crawler.loaders import ArticleLoader
+from crawler.loaders import ArticleLoader, clean_text
 from crawler.parsers.base import Extract
 from crawler.parsers.listing import Card
 from crawler.urls import PageRef
@@ -22,16 +22,24 @@ def build_article(
 ) -> Article:
     """The normalised item; values from the page first, then from the listing's card, then
     from the URL (published date)."""
-    loader = ArticleLoader(edition=edition)
+    loader = ArticleLoader(edition=edition, headline=clean_text(extract.headline))
     loader.add_value("id", ref.id)
     loader.add_value("url", ref.url)
     loader.add_value("era", ref.era)
     loader.add_value("edition", edition.name)
     loader.add_value("language", edition.language)
     loader.add_value("headline", extract.headline)
-    loader.add_value("published", extract.published)
-    loader.add_value("published", card.date if card else None)
-    loader.add_value("published", ref.url_date)
+    # The first source with a readable time wins, and the item says which one it was.
+    sources = (
+        ("api" if extract.method == "api" else "page", extract.published),
+        ("listing", card.date if card else None),
+        ("url", ref.url_date),
+    )
+    for source, value in sources:
+        loader.add_value("published", value)
+        if loader.get_collected_values("published"):
+            loader.add_value("published_source", source)
+            break
     for block in (extract.paragraphs, *extract.more_pages):
         loader.add_value("body", block)  # one call a page: each page's end markers cut it
     loader.add_value("author", extract.author)

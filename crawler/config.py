@@ -7,6 +7,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings
@@ -27,6 +28,7 @@ class HealthThresholds:
     max_empty_listing_share: float  # share of listing answers that held no article link
     max_blocked_share: float  # share of responses that were 403 or 429
     max_hours_without_new: float  # hours since the last run that found a new article
+    max_soft_404_share: float  # share of article answers that were the not-found page
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> HealthThresholds:
@@ -38,6 +40,7 @@ class HealthThresholds:
             max_empty_listing_share=_share(settings, "CRAWLER_HEALTH_MAX_EMPTY_LISTING_SHARE"),
             max_blocked_share=_share(settings, "CRAWLER_HEALTH_MAX_BLOCKED_SHARE"),
             max_hours_without_new=_float(settings, "CRAWLER_HEALTH_MAX_HOURS_WITHOUT_NEW", minimum=0),
+            max_soft_404_share=_share(settings, "CRAWLER_HEALTH_MAX_SOFT_404_SHARE"),
         )
 
 
@@ -99,6 +102,7 @@ class CrawlerConfig:
     recheck_hours: float  # stored articles published this recently are fetched again
     gone_recheck_days: float  # an article that answered 404/410 is not asked again this long
     max_body_chars: int  # an article body longer than this is skipped (a broken page)
+    max_date_mismatch_days: float  # a time this far from the URL's date is counted
     browser: bool  # render client-side shells in Chromium (scrapy-playwright)
     browser_timeout_ms: int
     robots_fail_closed: bool  # robots.txt 5xx or unreachable: fetch nothing from that host
@@ -120,6 +124,7 @@ class CrawlerConfig:
             recheck_hours=_float(settings, "CRAWLER_RECHECK_HOURS", minimum=0),
             gone_recheck_days=_float(settings, "CRAWLER_GONE_RECHECK_DAYS", minimum=0),
             max_body_chars=_int(settings, "CRAWLER_MAX_BODY_CHARS", minimum=1),
+            max_date_mismatch_days=_float(settings, "CRAWLER_MAX_DATE_MISMATCH_DAYS", minimum=0),
             browser=_bool(settings, "CRAWLER_BROWSER"),
             browser_timeout_ms=_int(settings, "CRAWLER_BROWSER_TIMEOUT_MS", minimum=1),
             robots_fail_closed=_bool(settings, "CRAWLER_ROBOTS_FAIL_CLOSED"),
@@ -147,24 +152,25 @@ def _raw(settings: BaseSettings, name: str) -> object:
     return value
 
 
-def _int(settings: BaseSettings, name: str, minimum: int) -> int:
+def _converted(settings: BaseSettings, name: str, convert: type[int] | type[float], what: str) -> Any:
     raw = _raw(settings, name)
     try:
-        value = int(str(raw).strip())
+        return convert(str(raw).strip())
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+        raise ConfigError(f"{name} must be {what}, got {raw!r}") from None
+
+
+def _int(settings: BaseSettings, name: str, minimum: int) -> int:
+    value: int = _converted(settings, name, int, "a whole number")
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
 
 
 def _float(settings: BaseSettings, name: str, minimum: float) -> float:
-    raw = _raw(settings, name)
-    try:
-        value = float(str(raw).strip())
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    value: float = _converted(settings, name, float, "a number")
     if not math.isfinite(value) or value < minimum:
+        raw = _raw(settings, name)
         raise ConfigError(f"{name} must be a finite number of at least {minimum}, got {raw!r}")
     return value
 

@@ -49,6 +49,9 @@ class Era:
     api: bool = False  # articles come from the JSON API first, the page second
     page: Callable[[re.Match[str]], int] = field(default=lambda m: 1)  # page n (E1)
     topic: Callable[[re.Match[str]], bool] = field(default=lambda m: False)  # not an article
+    # The path at which the current platform serves this era's article again (E3: without
+    # `.shtml`), if it does (`PageRef.platform_url`).
+    platform_path: Callable[[re.Match[str]], str | None] = field(default=lambda m: None)
 
     def parser(self, day: date | None = None) -> PageParser:
         """The parser for a page of that date (the newest version without one)."""
@@ -93,13 +96,14 @@ E3 = Era(
     years="2022-2024",
     # The same id is served again without `.shtml` on the current platform.
     path=re.compile(
-        r"^/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<id>ARTI[0-9A-Za-z]{20}\d{6})(?:\.shtml)?$"
+        r"^/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<id>ARTI[0-9A-Za-z]{20}\d{6})(?P<shtml>\.shtml)?$"
     ),
     canonical=lambda m: f"/{m['y']}/{m['m']}/{m['d']}/{m['id']}.shtml",
     article_id=lambda m: m["id"],
     id_pattern=r"ARTI[0-9A-Za-z]{20}[0-9]{6}",
     url_date=lambda m: (m["y"], m["m"], m["d"]),
     parsers=(ParserVersion(E3Parser()),),
+    platform_path=lambda m: f"/{m['y']}/{m['m']}/{m['d']}/{m['id']}",
 )
 
 E4 = Era(

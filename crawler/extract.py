@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
+from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy.http import Headers, TextResponse
@@ -29,6 +30,7 @@ from scrapy.responsetypes import responsetypes
 from crawler import stats
 from crawler.articles import build_article
 from crawler.editions import Edition
+from crawler.eras import Era
 from crawler.items import Article
 from crawler.parsers import e4, fallback
 from crawler.parsers.base import Extract
@@ -73,6 +75,9 @@ class Item(Outcome):
 class Skip(Outcome):
     reason: str = ""  # counted as `cri/skipped/<reason>`
     detail: str = ""  # for the log line
+    # The article is not at this address (a not-found page, a page without its text), so
+    # another address may have it; not said of walls (the site is in the way, not absent).
+    absent: bool = False
 
 
 class Needed(str, Enum):
@@ -94,6 +99,10 @@ class Gate:
 
     max_body_chars: int = 500_000
     since: date | None = None  # items published before it are skipped (`before_since`)
+    browser: bool = True  # a client-rendered page may be rendered (else `shell_without_browser`)
+    # A day more than this many calendar days from the URL's date is kept, but counted: a
+    # misread date, or an article re-dated (`cri/published_mismatch`).
+    max_date_mismatch_days: float = 2
 
 
 def extract(
@@ -118,13 +127,18 @@ def extract(
         content_type = _header(answer, "Content-Type")
         return Skip(counts, reason="not_html", detail=f"content type {content_type!r}")
     page = Selector(text=_page_text(response, counts))
-    if (wall := interstitial(page, dict(edition.wall_words))) is not None:
+    wall = interstitial(page, dict(edition.wall_words), edition.soft_404_css)
+    if wall == "soft_404":
+        # "Not found", answered 200: the article is not there (a 404 by another name).
+        counts[stats.interstitial(wall)] += 1
+        return Skip(counts, reason="soft_404", detail="the platform's not-found page", absent=True)
+    if wall is not None:
         # A maintenance page, a captcha or a consent wall: an article page without its
         # article (so it counts in the health check `no_body_share`), never an item.
         counts[stats.interstitial(wall)] += 1
         counts[stats.ARTICLES_PARSED] += 1
         return Skip(counts, reason="no_body", detail=f"{wall} page instead of the article")
-    era = edition.era(ref.era)
+    era = _page_era(edition, ref, page, response.url)
     try:
         this = era.parser(ref.url_date).parse(page, response.url)
     except RecursionError:
@@ -138,12 +152,25 @@ def extract(
         return Need(counts, what=Needed.NEXT_PAGE, pages=read)
     if not found.paragraphs and not found.more_pages:
         if era.api and answer.via is Via.PAGE and e4.is_shell(page):
+            if not gate.browser:
+                return Skip(counts, reason="shell_without_browser",
+                            detail="client-rendered page and CRAWLER_BROWSER is off")
             return Need(counts, what=Needed.BROWSER, detail="client-rendered page")
         generic = fallback.parse(response.text, response.url)
         if generic.paragraphs:
             found = replace(found, paragraphs=generic.paragraphs, method="fallback",
                             headline=found.headline or generic.headline)
     return _item(edition, ref, found, counts, card, section, fetched_at, gate)
+
+
+def _page_era(edition: Edition, ref: PageRef, page: Selector, url: str) -> Era:
+    """The era whose parser reads the page: the article's, except at the address where the
+    current platform serves an older article again, when the page is the platform's own
+    (its app root; a redirect to the old page, or an old page served there, keeps the old era)."""
+    platform = ref.platform_url
+    if platform and urlsplit(url).path == urlsplit(platform).path and e4.is_platform_page(page):
+        return next(era for era in edition.eras if era.api)
+    return edition.era(ref.era)
 
 
 def _from_api(edition: Edition, ref: PageRef, answer: Answer, counts: Counter[str],
@@ -171,7 +198,7 @@ def _item(edition: Edition, ref: PageRef, found: Extract, counts: Counter[str],
         if getattr(article, name):
             counts[stats.field_found(name)] += 1
     if not article.body:
-        return Skip(counts, reason="no_body", detail="no article text found")
+        return Skip(counts, reason="no_body", detail="no article text found", absent=True)
     if len(article.body) > gate.max_body_chars:
         return Skip(counts, reason="body_too_long",
                     detail=f"{len(article.body)} characters, over CRAWLER_MAX_BODY_CHARS")
@@ -179,9 +206,18 @@ def _item(edition: Edition, ref: PageRef, found: Extract, counts: Counter[str],
         return Skip(counts, reason="no_date", detail="no readable publication time")
     if gate.since and date.fromisoformat(article.published[:10]) < gate.since:
         return Skip(counts, reason="before_since", detail=f"published {article.published}")
+    if ref.url_date and _days_apart(article.published, ref.url_date) > gate.max_date_mismatch_days:
+        counts[stats.PUBLISHED_MISMATCH] += 1
     counts[stats.extraction(article.extraction)] += 1
     counts[stats.era_items(article.era)] += 1
+    counts[stats.published_source(article.published_source)] += 1
     return Item(counts, article=article)
+
+
+def _days_apart(published: str, url_date: date) -> int:
+    """Calendar days between a publication time (in its own, Beijing, offset) and the date its
+    URL carries."""
+    return abs((datetime.fromisoformat(published).date() - url_date).days)
 
 
 def _merge(pages: Sequence[Extract]) -> Extract:

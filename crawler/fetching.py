@@ -4,13 +4,50 @@ browser with its wait options."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scrapy.http import JsonRequest, Request
 
 from crawler.editions import Edition
-from crawler.extract import Via
-from crawler.urls import rebase
+from crawler.extract import Outcome, Skip, Via
+from crawler.parsers.base import Extract
+from crawler.parsers.listing import Card
+from crawler.urls import PageRef, rebase
+
+
+ARTICLE_PRIORITY = 10  # articles before more listings: items flow while discovery goes on
+
+
+@dataclass(frozen=True)
+class Lead:
+    """An article being fetched, and what discovery knew of it: the addresses to read it at,
+    in order (an older article served again by the current platform: that address first, its
+    old URL last), the pages read so far (multi-page E1), its listing card and section."""
+
+    ref: PageRef
+    card: Card | None = None
+    section: str | None = None
+    tries: tuple[str, ...] = ()
+    pages: tuple[Extract, ...] = ()
+
+    @classmethod
+    def of(cls, ref: PageRef, card: Card | None = None, section: str | None = None) -> Lead:
+        return cls(ref, card, section, ref.addresses)
+
+    @property
+    def url(self) -> str:
+        """The page to fetch now."""
+        return self.ref.page_url(len(self.pages) + 1) if self.pages else self.tries[0]
+
+    def next_address(self, outcome: Outcome | None = None) -> Lead | None:
+        """The same article at its next address, when the current one did not have it: a
+        failed fetch (no outcome), or a page without the article."""
+        if len(self.tries) < 2 or self.pages:
+            return None
+        if outcome is not None and not (isinstance(outcome, Skip) and outcome.absent):
+            return None
+        return replace(self, tries=self.tries[1:])
 
 
 class Fetcher:
@@ -34,9 +71,11 @@ class Fetcher:
         return JsonRequest(api, data={"id": page_url}, meta={**(meta or {}), "via": Via.API}, **kwargs)
 
     def page(self, url: str, via: Via = Via.PAGE, **kwargs: Any) -> Request:
-        """An article page, plain or rendered in the browser (then the same URL again)."""
+        """An article page, plain or rendered in the browser (then the same URL again), before
+        listings."""
         meta: dict[str, Any] = {"via": via}
         if via is Via.BROWSER:
             wait = {"wait_until": "networkidle", "timeout": self.browser_timeout_ms}
             meta |= {"playwright": True, "playwright_page_goto_kwargs": wait}
-        return Request(self.url(url), meta=meta, dont_filter=via is Via.BROWSER, **kwargs)
+        return Request(self.url(url), meta=meta, dont_filter=via is Via.BROWSER,
+                       priority=ARTICLE_PRIORITY, **kwargs)

@@ -14,6 +14,7 @@ class Article:
     era: str | None = None  # "E1".."E4": the CMS generation of the article's URL
     headline: str | None = None
     published: str | None = None  # ISO 8601 in Beijing time, e.g. 2024-07-03T19:56:10+08:00
+    published_source: str | None = None  # where that time came from: api, page, listing, url
     modified: str | None = None  # ISO 8601, when the outlet reports a later edit
     body: str | None = None  # paragraphs joined by a blank line, no noise
     author: str | None = None  # initials such as "A. L.", or None

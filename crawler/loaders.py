@@ -15,6 +15,7 @@ from scrapy.loader import ItemLoader
 
 from crawler.editions import Edition
 from crawler.items import Article
+from crawler.parsers.listing import listing_day
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,8 @@ def to_datetime(value: Any, loader_context: dict) -> datetime | None:
             when = datetime.fromtimestamp(int(value) / 1000, tz)
         except (OverflowError, ValueError, OSError):
             when = None
+    elif isinstance(value, str) and (day := listing_day(value)):
+        when = datetime(day.year, day.month, day.day, tzinfo=tz)
     elif isinstance(value, str) and (m := _DATETIME.search(value)):
         try:
             when = datetime(*(int(g or 0) for g in m.groups()), tzinfo=tz)  # type: ignore[misc]
@@ -87,10 +90,15 @@ def iso(value: datetime) -> str:
 
 class BodyParagraphs:
     """Input processor for one block of body lines (one page): each line cleaned, noise lines
-    dropped, and everything from an end marker (`Zobacz także`, ...) on cut off."""
+    dropped, everything from an end marker (`Zobacz także`, ...) on cut off, and a repeat of the
+    headline (`headline` in the context, clean) dropped with what stands before it."""
 
     def __call__(self, values: Iterable[str | None], loader_context: dict) -> list[str]:
-        edition: Edition = loader_context["edition"]
+        return after_repeated_headline(self.lines(values, loader_context["edition"]),
+                                       loader_context.get("headline"))
+
+    @staticmethod
+    def lines(values: Iterable[str | None], edition: Edition) -> list[str]:
         kept: list[str] = []
         for raw in values:
             if not raw:
@@ -107,6 +115,23 @@ class BodyParagraphs:
         return kept
 
 
+def own_headline(value: str | None, loader_context: dict) -> str | None:
+    """A headline, unless it is one of the site's own titles (a page without its own)."""
+    return None if value in loader_context["edition"].generic_titles else value
+
+
+def after_repeated_headline(paragraphs: list[str], headline: str | None, window: int = 8) -> list[str]:
+    """The body without a repeat of the headline among its first paragraphs, and without what
+    stands before that repeat: on 2004 pages a navigation block and the date line come first
+    (DOSSIER section 9). Run on clean paragraphs, after noise removal, so it finds the repeat
+    wherever the page furniture puts it."""
+    if headline:
+        for k, paragraph in enumerate(paragraphs[:window]):
+            if paragraph == headline:
+                return paragraphs[k + 1 :]
+    return paragraphs
+
+
 def unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
@@ -118,18 +143,20 @@ def http_url(value: str | None) -> str | None:
 
 
 class ArticleLoader(ItemLoader):
-    """Builds an Article; needs `edition` in its context."""
+    """Builds an Article; needs `edition` in its context, and the page's `headline` (clean)
+    to find its repeat in the body."""
 
     default_item_class = Article
     default_output_processor = TakeFirst()
 
-    headline_in = MapCompose(clean_text)
+    headline_in = MapCompose(clean_text, own_headline)
     summary_in = MapCompose(clean_text)
     author_in = MapCompose(clean_text)
     section_in = MapCompose(http_url)
     video_in = MapCompose(http_url)
     published_in = MapCompose(to_datetime)
     published_out = Compose(TakeFirst(), iso)
+    published_source_in = MapCompose(clean_text)
     modified_in = MapCompose(to_datetime)
     modified_out = Compose(TakeFirst(), iso)
     body_in = BodyParagraphs()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import UsageError
+from scrapy.settings import BaseSettings
 
+from crawler.config import CrawlerConfig
 from crawler.editions import EDITIONS, Edition
 from crawler.urls import classify
 
@@ -23,6 +26,14 @@ class CrawlOptions:
     since: date | None = None  # backfill down to this date
     urls: tuple[str, ...] = ()  # exactly these pages
     base_url: str | None = None  # fetch every outlet URL from there (the local replica)
+
+    @classmethod
+    def checked(cls, settings: BaseSettings, arguments: Mapping[str, str]) -> CrawlOptions:
+        """The spider arguments (others are Scrapy's), the edition from the settings unless
+        one is given; UsageError (one line) for a bad one, ConfigError for a bad setting."""
+        given = {k: v for k, v in arguments.items() if k in ARGUMENTS}
+        given.setdefault("edition", CrawlerConfig.from_settings(settings).edition)
+        return cls.parse(**given)
 
     @classmethod
     def parse(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
 from crawler import stats
 from crawler.config import CrawlerConfig
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -17,15 +20,18 @@ class Walk:
     page: int = 1
     empty_run: int = 0
 
+    def url(self, section: str) -> str:
+        """The section's page to read (page 1 is the section's own URL)."""
+        return section if self.page == 1 else f"{section}?page={self.page}"
+
 
 @dataclass(frozen=True)
 class Stop:
     stat: str | None = None  # counted when the walk stops for that reason
-    warning: str | None = None  # logged too
 
 
 def next_page(walk: Walk, *, unseen: int, fetched: int, newest: date | None,
-              since: date | None, config: CrawlerConfig) -> Walk | Stop:
+              since: date | None, config: CrawlerConfig, section: str = "") -> Walk | Stop:
     """The next page to read, or why the walk stops there. A backfill (`since`) goes on
     through pages of articles already stored (an interrupted backfill goes on where it
     stopped) until the date, or until pages bring nothing unseen; a monitoring run goes on
@@ -43,5 +49,6 @@ def next_page(walk: Walk, *, unseen: int, fetched: int, newest: date | None,
         # articles keep their old date among new ones, so one old card proves nothing.
         return Stop()
     if walk.page >= config.max_listing_pages:
-        return Stop(stats.LISTING_PAGE_CAP, f"stopped at the page cap ({walk.page})")
+        logger.warning("section %s: stopped at the page cap (%d)", section, walk.page)
+        return Stop(stats.LISTING_PAGE_CAP)
     return Walk(walk.page + 1, empty_run)

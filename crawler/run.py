@@ -165,10 +165,13 @@ def build_report(stats: dict[str, Any], started: datetime, finished: datetime,
             "dropped": dropped,
         },
         "extraction": under(cri.EXTRACTION),
+        "published_source": under(cri.PUBLISHED_SOURCE),
         "pages": {
             "articles_parsed": parsed,
             "no_body": count(cri.skipped("no_body")),
             "no_date": count(cri.skipped("no_date")),
+            "soft_404": count(cri.skipped("soft_404")),
+            "published_mismatch": count(cri.PUBLISHED_MISMATCH),
         },
         "coverage": coverage,
         "listings": {

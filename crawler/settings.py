@@ -58,6 +58,10 @@ CRAWLER_MAX_LISTING_PAGES = 500
 CRAWLER_MONITOR_MAX_PAGES = 10
 CRAWLER_RECHECK_HOURS = 48.0
 CRAWLER_GONE_RECHECK_DAYS = 30.0  # a listed article that answered 404/410 waits this long
+# A publication time more than this many calendar days from the date in the article's URL is kept
+# but counted
+# (`cri/published_mismatch`, in the run report): E1 pages can differ by a day (DOSSIER section 1).
+CRAWLER_MAX_DATE_MISMATCH_DAYS = 2
 CRAWLER_MAX_BODY_CHARS = 500_000  # the longest real articles have ~50,000 characters
 
 # -- Politeness beyond Scrapy's (crawler/middlewares) -----------------------------------------
@@ -80,6 +84,9 @@ CRAWLER_HEALTH_MAX_ERRORS = 5
 CRAWLER_HEALTH_MIN_COVERAGE = 0.99
 CRAWLER_HEALTH_MAX_FALLBACK_SHARE = 0.05
 CRAWLER_HEALTH_MAX_NO_BODY_SHARE = 0.05
+# Articles that are gone come and go; half of the article answers "not found" is a changed URL
+# scheme (links the platform no longer serves), not deletions.
+CRAWLER_HEALTH_MAX_SOFT_404_SHARE = 0.5
 CRAWLER_HEALTH_MAX_EMPTY_LISTING_SHARE = 0.5
 CRAWLER_HEALTH_MAX_BLOCKED_SHARE = 0.05
 CRAWLER_HEALTH_MAX_HOURS_WITHOUT_NEW = 24.0

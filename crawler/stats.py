@@ -13,7 +13,12 @@ SKIPPED = "cri/skipped/"  # + reason: `no_body`, `no_date`, `fetch_failed`, `kno
 KNOWN = "cri/skipped/known"  # stored and outside the recheck window: not requested
 GONE_SKIPPED = "cri/skipped/gone"  # answered 404/410 before: not requested
 DUPLICATE_LINK = "cri/duplicate_link"
+# An older article not at the address tried first (an error, no article there): its other
+# address is asked for next (`PageRef.addresses`: the current platform's, its old URL).
+NEXT_ADDRESS = "cri/address/next"
 EXTRACTION = "cri/extraction/"  # + method: api, html, browser, fallback
+PUBLISHED_MISMATCH = "cri/published_mismatch"  # items dated far from their URL's date (kept)
+PUBLISHED_SOURCE = "cri/published_source/"  # + api, page, listing, url: where items' times came from
 ERA_ITEMS = "cri/items/era/"  # + era
 
 # The current platform's API, for articles
@@ -48,12 +53,19 @@ def extraction(method: str | None) -> str:
     return f"{EXTRACTION}{method}"
 
 
+def published_source(source: str | None) -> str:
+    return f"{PUBLISHED_SOURCE}{source}"
+
+
 def era_items(era: str | None) -> str:
     return f"{ERA_ITEMS}{era}"
 
 
 def interstitial(wall: str) -> str:
     return f"cri/interstitial/{wall}"
+
+
+GONE_SOFT_404 = "cri/gone/soft_404"  # the platform's not-found page, answered 200
 
 
 def gone(status: int) -> str:

@@ -39,6 +39,21 @@ class PageRef:
     page: int = 1  # page n of a multi-page E1 article
     url_date: date | None = None  # the Beijing calendar date in the path
     query: str = ""  # kept for listings (`?page=N`); tracking queries are dropped
+    # Where the current platform serves an older article again: an E3 id without `.shtml`
+    # (DOSSIER sections 1 and 9). Linked there, its API answer and page come first and the old
+    # `url` last; linked at `url`, the platform's page is the second address. The id and `url`
+    # stay the same whichever way the article was reached.
+    platform_url: str | None = None
+    linked_on_platform: bool = False  # the link was `platform_url`
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        """Where to read the article, in order: as linked first."""
+        if self.platform_url is None:
+            return (self.url,)
+        if self.linked_on_platform:
+            return (self.platform_url, self.url)
+        return (self.url, self.platform_url)
 
     def page_url(self, n: int) -> str:
         """The URL of page n of a (multi-page E1) article."""
@@ -79,6 +94,7 @@ def classify_path(path: str, query: str, edition: Edition) -> PageRef:
             if era.topic(m):
                 return PageRef(Kind.TOPIC, url)
             local = edition.local_id_prefix if era.local_ids else ""
+            platform = era.platform_path(m) if edition.current_platform else None
             return PageRef(
                 Kind.ARTICLE,
                 url,
@@ -86,6 +102,8 @@ def classify_path(path: str, query: str, edition: Edition) -> PageRef:
                 era=era.name,
                 page=era.page(m),
                 url_date=_date(*era.url_date(m)),
+                platform_url=base + platform if platform else None,
+                linked_on_platform=platform == path,
             )
     if SECTION_PATH.match(path):
         return PageRef(Kind.SECTION, base + path, query=_listing_query(query))

@@ -6,8 +6,20 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
+from crawler.context import CrawlContext
 from crawler.items import Article
+
+
+def archive_context(crawler: Crawler) -> CrawlContext:
+    """The crawl's context, for a pipeline of the archive (dedupe, store): NotConfigured when
+    the archive is off (a plain `-O` export)."""
+    context = CrawlContext.of(crawler)
+    if not context.config.archive:
+        raise NotConfigured("CRAWLER_ARCHIVE is off")
+    return context
 
 
 def item_fields(item: Any) -> MutableMapping[str, Any]:

@@ -21,11 +21,11 @@ import logging
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 
 from crawler.archive import Entry, content_digest
 from crawler.context import CrawlContext
-from pipelines import item_fields
+from pipelines import archive_context, item_fields
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -42,10 +42,7 @@ class DedupePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
-        context = CrawlContext.of(crawler)
-        if not context.config.archive:
-            raise NotConfigured("CRAWLER_ARCHIVE is off")
-        return cls(crawler, context)
+        return cls(crawler, archive_context(crawler))
 
     def process_item(self, item: Any) -> Any:
         if not self.state.is_open:

@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
-from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
+from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
@@ -71,7 +71,7 @@ from crawler.archive.layout import (
 )
 from crawler.context import CrawlContext
 from crawler.items import Article
-from pipelines import item_fields
+from pipelines import archive_context, item_fields
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -116,10 +116,7 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        context = CrawlContext.of(crawler)
-        if not context.config.archive:
-            raise NotConfigured("CRAWLER_ARCHIVE is off")
-        return cls(crawler, context)
+        return cls(crawler, archive_context(crawler))
 
     # -- start-up --------------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ hundred times more per item (tests check that both agree, case by case). `versio
 dedupe, later in the chain, so here it may still be missing.
 
 Reasons (stats `validate/dropped/<reason>`): `not_an_item`, `unknown_field`, `missing_<field>`
-for the required fields (id, url, headline, published, body, edition, language), `bad_<field>` for a
+for the required fields (id, url, headline, published, published_source, body, edition,
+language), `bad_<field>` for a
 value of the wrong type or form (era, id and URL by the rules of the crawled edition).
 """
 
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FIELDS = frozenset(f.name for f in fields(Article))
-REQUIRED = ("id", "url", "headline", "published", "body", "edition", "language")
+REQUIRED = ("id", "url", "headline", "published", "published_source", "body", "edition", "language")
 EXTRACTIONS = frozenset({"api", "html", "browser", "fallback"})
+PUBLISHED_SOURCES = frozenset({"api", "page", "listing", "url"})
 
 # The schema's patterns, matched whole (fullmatch: Python's `$` would let a final newline pass).
 LANGUAGE = re.compile(r"[a-z]{2}")
@@ -107,6 +109,8 @@ class ValidatePipeline:
                 return f"bad_{name}"
         if not _is_datetime(get("published")):
             return "bad_published"
+        if get("published_source") not in PUBLISHED_SOURCES:
+            return "bad_published_source"
         if not isinstance(get("language"), str) or not LANGUAGE.fullmatch(get("language")):
             return "bad_language"
         if get("era") is not None and get("era") not in self.eras:

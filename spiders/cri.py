@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -21,22 +23,16 @@ from crawler.archive import ArchiveState
 from crawler.config import CrawlerConfig
 from crawler.context import CrawlContext
 from crawler.editions import Edition
-from crawler.fetching import Fetcher
-from crawler.extract import Answer, Gate, Item, Need, Needed, Skip, Via, extract
+from crawler.extract import Answer, Gate, Item, Need, Needed, Outcome, Skip, Via, extract
+from crawler.fetching import ARTICLE_PRIORITY, Fetcher, Lead
 from crawler.incremental import no_fetch_needed
 from crawler.options import ARGUMENTS, CrawlOptions
 from crawler.pagination import Walk, next_page
 from crawler.parsers import e4
-from crawler.parsers.base import Extract
 from crawler.parsers.listing import Card, cards, module_links
 from crawler.urls import Kind, PageRef, classify
 
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-
 logger = logging.getLogger(__name__)
-
-ARTICLE_PRIORITY = 10  # articles before more listings: items flow while discovery goes on
 
 
 class CriSpider(scrapy.Spider):
@@ -57,18 +53,16 @@ class CriSpider(scrapy.Spider):
     @classmethod
     def check_arguments(cls, settings: BaseSettings, **kwargs: Any) -> CrawlOptions:
         """The spider arguments, checked; UsageError (one line) before any request."""
-        arguments = {k: v for k, v in kwargs.items() if k in ARGUMENTS}
-        arguments.setdefault("edition", CrawlerConfig.from_settings(settings).edition)
-        return CrawlOptions.parse(**arguments)
+        return CrawlOptions.checked(settings, kwargs)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CriSpider:
         spider: CriSpider = super().from_crawler(crawler, *args, **kwargs)
-        if "edition" in spider.arguments:  # before any component builds the context
-            crawler.settings.set("CRAWLER_EDITION", spider.arguments["edition"], priority="cmdline")
+        spider.options = cls.check_arguments(crawler.settings, **spider.arguments)
+        # The edition argument, before any component builds the context from the settings.
+        crawler.settings.set("CRAWLER_EDITION", spider.options.edition.name, priority="cmdline")
         context = CrawlContext.of(crawler)
         spider.config, spider.edition = context.config, context.edition
-        spider.options = cls.check_arguments(crawler.settings, **spider.arguments)
         spider.fetch = Fetcher(spider.edition, spider.options.base_url, spider.config.browser_timeout_ms)
         return spider
 
@@ -119,7 +113,7 @@ class CriSpider(scrapy.Spider):
         for card in cards(result):
             target = classify(card.link, self.edition)
             if target is None or target.kind is not Kind.ARTICLE:
-                yield from self._section(target)
+                yield from self._listing(target)
                 continue
             article_links += 1
             if when := card.time(self.edition.tz):
@@ -132,20 +126,18 @@ class CriSpider(scrapy.Spider):
                 fetched += bool(requests)
                 yield from requests
         for link in module_links(result):
-            yield from self._section(classify(link, self.edition))
+            yield from self._listing(classify(link, self.edition))
         if not article_links:
             self.crawler.stats.inc_value(stats.LISTING_WITHOUT_ARTICLE_LINK)
         if not unseen:
             self.crawler.stats.inc_value(stats.LISTING_NO_NEW_ARTICLE)
         if ref.kind is Kind.SECTION:
             step = next_page(walk, unseen=unseen, fetched=fetched, newest=max(days, default=None),
-                             since=self.options.since, config=self.config)
+                             since=self.options.since, config=self.config, section=ref.url)
             if isinstance(step, Walk):
                 yield self._listing_request(ref, step)
             elif step.stat:
                 self.crawler.stats.inc_value(step.stat)
-                if step.warning:
-                    logger.warning("section %s: %s", ref.url, step.warning)
 
     def _follow(self, url: str) -> Iterator[Request]:
         """Requests for any outlet URL: an article, a listing, or a logged skip."""
@@ -155,16 +147,13 @@ class CriSpider(scrapy.Spider):
         elif ref.kind is Kind.ARTICLE:
             yield from self._article(ref)
         elif ref.kind in (Kind.SECTION, Kind.HOME):
-            yield from self._listing(ref)
+            yield from self._listing(ref, kinds=(Kind.SECTION, Kind.HOME))
         else:
             self._skip(f"not_article/{ref.kind.value}", ref.url, "not an article page")
 
-    def _section(self, ref: PageRef | None) -> Iterator[Request]:
-        if ref is not None and ref.kind is Kind.SECTION:
-            yield from self._listing(ref)
-
-    def _listing(self, ref: PageRef) -> Iterator[Request]:
-        if ref.url not in self.seen_listings:
+    def _listing(self, ref: PageRef | None, kinds: tuple[Kind, ...] = (Kind.SECTION,)) -> Iterator[Request]:
+        """The first page of a listing of those kinds (cards lead to sections, not home)."""
+        if ref is not None and ref.kind in kinds and ref.url not in self.seen_listings:
             self.seen_listings.add(ref.url)
             yield self._listing_request(ref, Walk())
 
@@ -180,69 +169,80 @@ class CriSpider(scrapy.Spider):
                 why := no_fetch_needed(self.archive, ref, card, self.edition, self.config)):
             self.crawler.stats.inc_value(why)
             return
-        lead = {"ref": ref, "card": card, "section": section, "pages": ()}
-        if self.edition.era(ref.era).api:
+        lead = Lead.of(ref, card, section)
+        if ref.linked_on_platform or self.edition.era(ref.era).api:
             # No retries: when the API fails, the article's own page is the next source.
-            yield self.fetch.api(ref.url, callback=self.parse_article, cb_kwargs=lead,
+            yield self.fetch.api(lead.url, callback=self.parse_article, cb_kwargs={"lead": lead},
                                  errback=self.on_api_error, priority=ARTICLE_PRIORITY,
                                  meta={"dont_retry": True})
         else:
             yield self._page_request(lead)
 
-    def _page_request(self, lead: dict[str, Any], via: Via = Via.PAGE) -> Request:
-        url = lead["ref"].page_url(len(lead["pages"]) + 1)
-        return self.fetch.page(url, via, callback=self.parse_article, errback=self.on_article_error,
-                               cb_kwargs=lead, priority=ARTICLE_PRIORITY)
+    def _page_request(self, lead: Lead, via: Via = Via.PAGE) -> Request:
+        return self.fetch.page(lead.url, via, callback=self.parse_article, errback=self.on_article_error,
+                               cb_kwargs={"lead": lead})
 
-    def parse_article(self, response: Response, ref: PageRef, card: Card | None,
-                      section: str | None, pages: tuple[Extract, ...]) -> Iterator[Any]:
+    def parse_article(self, response: Response, lead: Lead) -> Iterator[Any]:
         answer = Answer(response.url, response.body, response.headers, response.meta["via"])
-        gate = Gate(max_body_chars=self.config.max_body_chars, since=self.options.since)
-        outcome = extract(self.edition, ref, answer, pages, card=card, section=section, gate=gate)
+        gate = Gate(self.config.max_body_chars, self.options.since, self.config.browser,
+                    self.config.max_date_mismatch_days)
+        outcome = extract(self.edition, lead.ref, answer, lead.pages, card=lead.card,
+                          section=lead.section, gate=gate)
+        if retry := self._at_next_address(lead, outcome):  # the attempt counts for nothing
+            yield retry
+            return
         for name, amount in outcome.counts.items():
             self.crawler.stats.inc_value(name, amount)
-        lead = {"ref": ref, "card": card, "section": section, "pages": ()}
         if isinstance(outcome, Item):
             yield outcome.article
         elif isinstance(outcome, Skip):
-            self._skip(outcome.reason, ref.url, outcome.detail)
+            if outcome.reason == "soft_404":
+                self._gone(lead.ref, 404, stats.GONE_SOFT_404)
+            self._skip(outcome.reason, lead.ref.url, outcome.detail)
         elif isinstance(outcome, Need) and outcome.what is Needed.NEXT_PAGE:
-            yield self._page_request({**lead, "pages": outcome.pages})
+            yield self._page_request(replace(lead, pages=outcome.pages))
         elif isinstance(outcome, Need) and outcome.what is Needed.PAGE:
-            logger.info("API answer for %s: %s; trying the page", ref.url, outcome.detail)
+            logger.info("API answer for %s: %s; trying the page", lead.ref.url, outcome.detail)
             yield self._page_request(lead)
-        elif not self.config.browser:
-            self._skip("shell_without_browser", ref.url, "client-rendered page and CRAWLER_BROWSER is off")
         else:
             self.crawler.stats.inc_value(stats.BROWSER_REQUESTS)
             yield self._page_request(lead, via=Via.BROWSER)
 
     def on_api_error(self, failure: Failure) -> Iterator[Request]:
-        lead = failure.request.cb_kwargs  # type: ignore[attr-defined]
+        lead: Lead = failure.request.cb_kwargs["lead"]  # type: ignore[attr-defined]
         self.crawler.stats.inc_value(stats.API_FAILED)
-        logger.info("API request failed for %s (%s); trying the page",
-                    lead["ref"].url, failure.getErrorMessage())
+        logger.info("API request failed for %s (%s); trying the page", lead.ref.url, failure.getErrorMessage())
         yield self._page_request(lead)
 
-    def on_article_error(self, failure: Failure) -> None:
-        ref: PageRef = failure.request.cb_kwargs["ref"]  # type: ignore[attr-defined]
+    def on_article_error(self, failure: Failure) -> Iterator[Request]:
+        lead: Lead = failure.request.cb_kwargs["lead"]  # type: ignore[attr-defined]
+        if retry := self._at_next_address(lead):
+            yield retry
+            return
         status = failure.value.response.status if failure.check(HttpError) else None
-        if status in (404, 410) and self.archive is not None:
-            # Gone: recorded, so that a listing that keeps it is not followed into it each run
-            # (5xx and timeouts are not: the next run tries again).
+        if status in (404, 410):  # 5xx and timeouts are not gone: the next run tries again
+            self._gone(lead.ref, status, stats.gone(status))
+        self._skip("fetch_failed", lead.ref.url, failure.getErrorMessage())
+
+    def _gone(self, ref: PageRef, status: int, stat: str) -> None:
+        """Recorded, so that a listing that keeps it is not followed into it each run."""
+        if self.archive is not None:
             self.archive.mark_gone(ref.id, status)  # type: ignore[arg-type]
-            self.crawler.stats.inc_value(stats.gone(status))
-        self._skip("fetch_failed", ref.url, failure.getErrorMessage())
+            self.crawler.stats.inc_value(stat)
 
     def on_discovery_error(self, failure: Failure) -> None:
         self._skip("discovery_failed", failure.request.url, failure.getErrorMessage())  # type: ignore[attr-defined]
 
-    # -- helpers ---------------------------------------------------------------------------
+    def _at_next_address(self, lead: Lead, outcome: Outcome | None = None) -> Request | None:
+        """The article at its next address, when this one did not have it (or failed)."""
+        if (elsewhere := lead.next_address(outcome)) is None:
+            return None
+        self.crawler.stats.inc_value(stats.NEXT_ADDRESS)
+        return self._page_request(elsewhere)
 
     def _listing_request(self, ref: PageRef, walk: Walk) -> Request:
-        url = ref.url if walk.page == 1 else f"{ref.url}?page={walk.page}"
-        return self.fetch.api(url, callback=self.parse_listing, errback=self.on_discovery_error,
-                              cb_kwargs={"ref": ref, "walk": walk})
+        return self.fetch.api(walk.url(ref.url), callback=self.parse_listing,
+                              errback=self.on_discovery_error, cb_kwargs={"ref": ref, "walk": walk})
 
     def _skip(self, reason: str, url: str, detail: str) -> None:
         self.crawler.stats.inc_value(stats.skipped(reason))

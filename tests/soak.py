@@ -4,7 +4,7 @@ lost, nothing duplicated, every line parses; prints the figures, peak memory inc
 
     python -m tests.soak --articles 10000 --rate 0.05      # the full soak (a few minutes)
 
-CI runs it at a reduced size (tests/test_faults_soak.py).
+CI runs it at a reduced size (tests/e2e/test_faults_soak.py).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from tests.crawling import scrapy_crawl
 from tests.replica import ReplicaServer
 from tests.replica.faults import random_faults
 from tests.support.archive import check_versions, read_archive
+from tests.support.crawling import scrapy_crawl
 
 SETTINGS = {
     "CRAWLER_BROWSER": "False",

@@ -126,7 +126,9 @@ def assert_page_shows(article: Article, lines: list[str], *, date_required: bool
     assert is_subsequence(expected_lines(article), lines), (article.id, expected_lines(article), lines)
     if date_required:
         stamp = f"{article.published:%Y-%m-%d %H:%M:%S}"
-        assert any(line.startswith(stamp) for line in lines), (article.id, stamp)
+        # 2004 pages put the time zone before the date (DOSSIER section 9).
+        assert any(line.removeprefix("(GMT+08:00) ").startswith(stamp) for line in lines), (
+            article.id, stamp)
 
 
 def e1_all_lines(server: ReplicaServer, article: Article) -> list[str]:
@@ -555,7 +557,15 @@ def test_e1_pages(replica: ReplicaServer) -> None:
         date_line = first[i + 1]
         dateline = article.knobs["dateline"]
         stamp = f"{article.published:%Y-%m-%d %H:%M:%S}"
-        if dateline == "same":
+        headline = clean_text(article.headline)
+        if article.knobs.get("template") == "2004":
+            # Navigation, the time zone and the date, the headline again, then the text.
+            assert date_line == "Wiadomości | Chiny | Świat | Gospodarka"
+            if article.knobs["gmt"] == "before":
+                assert first[i + 2 : i + 4] == [f"(GMT+08:00) {stamp}", headline]
+            else:
+                assert first[i + 2 : i + 5] == ["(GMT+08:00)", stamp, headline]
+        elif dateline == "same":
             assert date_line == f"{stamp} CRI"
         elif dateline == "own":
             assert date_line == stamp and first[i + 2] == "CRI"
@@ -564,6 +574,8 @@ def test_e1_pages(replica: ReplicaServer) -> None:
         last_on_page = clean_text(article.paragraphs[article.page_paragraphs(1)[-1]])
         assert "Zobacz także" in first and "Polecamy" in first
         assert first.index("Polecamy") > first.index("Zobacz także") > first.index(last_on_page)
+        if article.knobs.get("comments") == "yes":  # right after the text, before the links
+            assert first.index(last_on_page) < first.index("Komentarze") < first.index("Polecamy")
         assert any("All Rights Reserved" in line for line in first)
         assert any(line.startswith("16A Shijingshan Road, Beijing, China") for line in first)
         if article.knobs["pipes"] == "yes":
@@ -1016,3 +1028,34 @@ def test_admin_listing_routes_and_head(replica: ReplicaServer) -> None:
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.status == 200 and int(response.headers["Content-Length"]) > 1000
         assert response.read() == b""
+
+
+def test_real_noise_and_migrated_old_pages_are_served(make_replica) -> None:  # type: ignore[no-untyped-def]
+    """The knobs modelled on real material (DOSSIER section 9) occur, and each serves what it
+    says: the 2004 template and the comments block on E1 pages, and the old `.shtml` page of a
+    migrated article answering 200, 301 (to the platform's address), 404 or the soft 404."""
+    server = make_replica(articles=3000, seed=7)
+    articles = list(server.site.iter_articles())
+    e1 = [a for a in articles if a.era == "E1"]
+    assert any(a.knobs.get("template") == "2004" and a.knobs["gmt"] == "before" for a in e1)
+    assert any(a.knobs.get("template") == "2004" and a.knobs["gmt"] == "own" for a in e1)
+    assert all(a.published.year == 2004 for a in e1 if a.knobs.get("template"))
+    assert any(a.knobs.get("comments") == "yes" for a in e1)
+    migrated = {}
+    for article in articles:
+        if article.migrated:
+            migrated.setdefault(article.knobs.get("legacy"), article)
+    assert set(migrated) >= {"200", "301", "404", "soft404"}
+    for legacy, article in migrated.items():
+        status, headers, body = fetch_raw(server, article.url)
+        if legacy == "301":
+            assert status == 301 and headers["Location"].endswith(article.e4_path)
+        elif legacy == "404":
+            assert status == 404
+        elif legacy == "soft404":
+            assert status == 200 and b"ng-content-page404" in body and b"Page not found" in body
+        elif legacy == "200":
+            assert status == 200 and clean_text(article.headline) in page_lines(body.decode())
+        # The platform's address always serves it.
+        status, _, body = fetch_raw(server, article.e4_path)
+        assert status == 200 and b'id="__nuxt"' in body

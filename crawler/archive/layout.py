@@ -14,11 +14,6 @@ from datetime import date
 
 ARTICLES_DIR = "articles"
 OUTPUT_GLOB = "*/*.jsonl"  # the output files, under ARTICLES_DIR
-QUARANTINE_DIR = "quarantine"
-STATE_FILE = "state.sqlite3"
-CRAWL_LOCK = "crawl.lock"
-RUN_LOCK = "run.lock"
-RUNS_FILE = "runs.jsonl"
 
 
 def output_path(day: date) -> str:
@@ -26,7 +21,16 @@ def output_path(day: date) -> str:
     return f"{ARTICLES_DIR}/{day:%Y}/{day.isoformat()}.jsonl"
 
 
+QUARANTINE_DIR = "quarantine"
+
+
 def quarantine_name(file_name: str, stamp: str, attempt: int = 0) -> str:
     """The name in QUARANTINE_DIR for what was cut off the output file `file_name` at `stamp`
     (UTC time); `attempt` > 0 when that name is taken already."""
     return f"{file_name}.{stamp}{f'-{attempt}' if attempt else ''}.partial"
+
+
+STATE_FILE = "state.sqlite3"
+CRAWL_LOCK = "crawl.lock"  # held by the store while a crawl writes
+RUN_LOCK = "run.lock"  # held by `cri-crawler run` for the whole run
+RUNS_FILE = "runs.jsonl"

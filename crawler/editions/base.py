@@ -102,6 +102,8 @@ class Edition:
     # Words of a wall's (maintenance, captcha, consent) title or first heading, by kind.
     wall_words: tuple[tuple[str, re.Pattern[str]], ...]
     banners: tuple[Banner, ...] = ()
+    soft_404_css: str = ""  # elements that make a page the platform's "not found" page
+    generic_titles: frozenset[str] = frozenset()  # the site's own titles: never a headline
     # Prefix of ids that the legacy CMSes number per edition (`Era.local_ids`): "" keeps the
     # ids an archive already holds (polish, the first edition); every other edition its name.
     local_id_prefix: str = ""
@@ -109,6 +111,11 @@ class Edition:
     @property
     def canonical_host(self) -> str:
         return self.hosts[0]
+
+    @property
+    def current_platform(self) -> bool:
+        """The edition runs on the current platform (E4): its API serves older articles too."""
+        return any(era.api for era in self.eras)
 
     def era(self, name: str | None) -> Era:
         """The edition's era of that name (KeyError when it has none)."""
@@ -169,6 +176,8 @@ class Edition:
 
     def split_initials(self, text: str) -> tuple[str, str | None]:
         """Split trailing author initials off a paragraph: ("... tekst.", "A. L.")."""
+        if not text.rstrip().endswith(")"):
+            return text, None  # the fast path: initials end in a parenthesis
         match = self.initials.search(text)
         if not match:
             return text, None
@@ -206,5 +215,7 @@ def read_edition(name: str, eras: tuple[str, ...]) -> Edition:
             (kind, re.compile(words, re.I)) for kind, words in record["wall_words"].items()
         ),
         banners=banners,
+        soft_404_css=", ".join(record.get("soft_404_markers", ())),
+        generic_titles=frozenset(record.get("generic_titles", ())),
         local_id_prefix=record.get("local_id_prefix", f"{name}-"),
     )

@@ -207,6 +207,12 @@ def _no_body_share(report: Report, history: Sequence[Report], now: datetime) -> 
     return _share(pages.get("no_body"), pages.get("articles_parsed"))
 
 
+def _soft_404_share(report: Report, history: Sequence[Report], now: datetime) -> float | None:
+    pages = _section(report, "pages")
+    soft = _count(pages.get("soft_404"))
+    return _share(soft, _count(pages.get("articles_parsed")) + soft)
+
+
 def _empty_listing_share(report: Report, history: Sequence[Report], now: datetime) -> float | None:
     listings = _section(report, "listings")
     return _share(listings.get("without_article_link"), listings.get("answers"))
@@ -308,6 +314,14 @@ CHECKS: tuple[Check, ...] = (
         "max_no_body_share",
         "share of article pages where no body was found (a layout change)",
         nothing="no article page parsed",
+    ),
+    Check(
+        "soft_404_share",
+        _soft_404_share,
+        "<=",
+        "max_soft_404_share",
+        "share of article answers that were the platform's not-found page (a changed URL scheme)",
+        nothing="no article answer",
     ),
     Check(
         "empty_listing_share",

@@ -223,14 +223,6 @@ def image_urls(selector: Selector, base_url: str) -> list[str]:
     return [urljoin(base_url, src) for src in selector.css("img::attr(src)").getall() if src.strip()]
 
 
-def drop_leading_repeats(lines: list[str], *repeats: str | None, window: int = 6) -> list[str]:
-    """Body containers sometimes repeat the headline near their start (before or after the
-    date and share lines): drop such lines from the first few."""
-    norm = {" ".join(r.split()) for r in repeats if r}
-    head = max(window, 0)  # only the first lines are compared
-    return [line for line in lines[:head] if " ".join(line.split()) not in norm] + lines[head:]
-
-
 class PageParser:
     """The HTML parser of one era (and one markup version of it): selectors as class
     attributes, tried in order; one `parse` shared by every era. Pure: a parsed page and its
@@ -256,7 +248,7 @@ class PageParser:
         return Extract(
             headline=headline,
             published=[published] if published else [],
-            paragraphs=drop_leading_repeats(lines, headline),
+            paragraphs=lines,  # a repeat of the headline goes in the loader, after the noise
             images=images,
             pages=self.pages(page, url),
         )

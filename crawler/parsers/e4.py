@@ -16,7 +16,6 @@ from parsel import Selector
 from crawler.parsers.base import (
     Extract,
     PageParser,
-    drop_leading_repeats,
     fragment_lines,
     image_urls,
     selector_lines,
@@ -56,7 +55,7 @@ def parse_api_article(result: dict[str, Any]) -> Extract:
     return Extract(
         headline=headline,
         published=[p for p in (_stamp(result.get("published")), _stamp(result.get("date"))) if p],
-        paragraphs=drop_leading_repeats(lines, headline),
+        paragraphs=lines,
         summary=_plain(_text(result.get("brief"))) or None,
         modified=_stamp(result.get("modifyDate")) or None,
         images=[u for u in (_text(photo.get("large")), _text(photo.get("thurm"))) if u][:1],
@@ -84,6 +83,11 @@ class E4Parser(PageParser):
         if container is None:
             return [], []
         return selector_lines(container), image_urls(container, url)
+
+
+def is_platform_page(page: Selector) -> bool:
+    """A page of the current platform: it has the app's mount point."""
+    return bool(page.css(APP_ROOT))
 
 
 def is_shell(page: Selector) -> bool:

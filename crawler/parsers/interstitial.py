@@ -1,9 +1,11 @@
-"""Pages that answer 200 but are not the article: a maintenance notice, a captcha or bot
-challenge, a cookie/consent wall. Parsed as articles they would give the notice as the body
-(the density search and the fallback find its paragraphs), so they are recognised first.
+"""Pages that answer 200 but are not the article: the platform's "not found" page (a soft
+404), a maintenance notice, a captcha or bot challenge, a cookie/consent wall. Parsed as
+articles they would give the notice as the body (the density search and the fallback find its
+paragraphs), so they are recognised first.
 
-A wall is short (its visible text under `MAX_TEXT` characters: articles are longer) and says
-what it is in its title or first heading, or carries a challenge widget.
+A soft 404 is known by its template's elements (the edition's `soft_404_markers`). A wall is
+short (its visible text under `MAX_TEXT` characters: articles are longer) and says what it is in
+its title or first heading, or carries a challenge widget.
 """
 
 from __future__ import annotations
@@ -27,9 +29,13 @@ VISIBLE = "//body//text()[not(ancestor::script) and not(ancestor::style) and not
 _VISIBLE_TEXT = etree.XPath(VISIBLE, smart_strings=False)
 
 
-def interstitial(page: Selector, wall_words: Mapping[str, re.Pattern[str]]) -> str | None:
-    """`maintenance`, `captcha` or `consent` when the page is such a wall, else None.
-    `wall_words`: the edition's words of a wall's title or first heading, by kind."""
+def interstitial(page: Selector, wall_words: Mapping[str, re.Pattern[str]],
+                 soft_404_css: str = "") -> str | None:
+    """`soft_404`, `maintenance`, `captcha` or `consent` when the page is such a wall, else
+    None. `wall_words`: the edition's words of a wall's title or first heading, by kind;
+    `soft_404_css`: elements that only the platform's "not found" page has (any length)."""
+    if soft_404_css and page.css(soft_404_css):
+        return "soft_404"
     text = "".join(_VISIBLE_TEXT(page.root))
     if len(" ".join(text.split())) >= MAX_TEXT:
         return None

@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import re
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
+
+# The date E4 listing pages show under a card (`17-Nov-2025`, DOSSIER section 2): English
+# month names whatever the edition's language.
+LISTING_DATE = re.compile(r"^\s*(\d{1,2})-([A-Z][a-z]{2})-(\d{4})\s*$")
+MONTHS = {m: n for n, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+
+
+def listing_day(text: str) -> date | None:
+    """The day of a listing date such as `17-Nov-2025`; None for anything else."""
+    m = LISTING_DATE.match(text)
+    if not m or m[2] not in MONTHS:
+        return None
+    try:
+        return date(int(m[3]), MONTHS[m[2]], int(m[1]))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -20,7 +37,10 @@ class Card:
     photo: str = ""
 
     def time(self, tz: tzinfo) -> datetime | None:
-        """The card's publication time (epoch milliseconds); None on navigation cards."""
+        """The card's publication time (epoch milliseconds, or a listing date at midnight);
+        None on navigation cards."""
+        if day := listing_day(self.date):
+            return datetime(day.year, day.month, day.day, tzinfo=tz)
         if not self.date.isdigit():
             return None
         try:

@@ -19,6 +19,10 @@ Visible text order (VERIFIED): headline, date + ``CRI``, paragraphs, ``Zobacz ta
   ``16A Shijingshan Road, Beijing, China. 100040``, or the short forms without ``©`` and zip);
 * 2004-2008 pages (``pipes=yes``) have lines made only of ``|`` in the top bar, inside the
   body between paragraphs, in the right column and before the footer;
+* real noise (DOSSIER section 9): ``template=2004`` puts a navigation line, the date line
+  (``gmt=before``: ``(GMT+08:00) 2004-10-11 18:59:55``; ``gmt=own``: ``(GMT+08:00)`` on its own
+  line, then the date) and the headline again at the start of the text; ``comments=yes`` ends
+  the text of later pages with a ``Komentarze`` block;
 * encoding (``knobs["encoding"]``): ``utf8`` (HTTP header and meta say utf-8), ``utf8meta``
   (``<meta charset="utf-8">`` only), ``cp1250`` (``<meta http-equiv="Content-Type"
   content="text/html; charset=windows-1250">``, bytes in windows-1250, no charset in the HTTP
@@ -144,6 +148,17 @@ def render(article: Article, page: int, related: list[Article], recommended: lis
     else:
         date_html = f'<div class="time">{stamp} CRI</div>'
     body = _body(article, page, exotic)
+    if knobs.get("template") == "2004":
+        # The 2004 template: navigation and the date line open the text, then the headline
+        # again; the time zone before the date or on its own line.
+        nav = " | ".join(f'<a href="http://polish.cri.cn/{1300 + n}/more.htm">{label}</a>'
+                         for n, label in enumerate(("Wiadomości", "Chiny", "Świat", "Gospodarka")))
+        zone = (f'<div class="time">(GMT+08:00) {stamp}</div>' if knobs.get("gmt") == "before"
+                else f'<div class="zone">(GMT+08:00)</div><div class="time">{stamp}</div>')
+        body[:0] = [f'<div class="nav">{nav}</div>', zone, f"<p><b>{served_headline(article)}</b></p>"]
+        date_html = ""
+    if knobs.get("comments") == "yes":  # 2014 pages: the comments block ends the text
+        body.append('<div class="comments"><p class="tit">Komentarze</p><p>Dodaj komentarz</p></div>')
     related_html = _links("Zobacz także", "related", related)
     inside = knobs.get("related") == "inside"
     if inside:

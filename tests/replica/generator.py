@@ -335,6 +335,10 @@ class Generator:
             if core.listed:
                 knobs.update(noshtml="e4", e4html=rng.choice(("nuxt_a", "nuxt_b", "nuxt_c")))
                 knobs["api"] = _pick_api(rng)
+                # The old `.shtml` page of a migrated article (UNKNOWN: every answer is served).
+                legacy = _unit(self.seed, i, "legacy")
+                knobs["legacy"] = "200" if legacy < 0.4 else "301" if legacy < 0.6 else (
+                    "404" if legacy < 0.8 else "soft404")
             else:
                 knobs["noshtml"] = rng.choice(("200", "301"))
             variant = knobs["body"]
@@ -359,6 +363,14 @@ class Generator:
                 "breaks": "br" if old and rng.random() < 0.5 else "p",
                 "footer": rng.choice(("full", "short")),
             }
+            # Real E1 noise (DOSSIER section 9), drawn apart so that other draws stay put: the
+            # 2004 template (navigation and date line, the time zone before or on its own
+            # line, then the headline again, inside the text), the 2014 comments block.
+            if published.year == 2004 and _unit(self.seed, i, "template") < 0.7:
+                knobs["template"] = "2004"
+                knobs["gmt"] = "before" if _unit(self.seed, i, "gmt") < 0.5 else "own"
+            if 2009 <= published.year and _unit(self.seed, i, "comments") < 0.3:
+                knobs["comments"] = "yes"
             if len(paragraphs) >= 4 and rng.random() < 0.12:
                 pages = rng.randint(2, min(4, len(paragraphs) // 2))
                 page_starts = even_page_starts(len(paragraphs), pages)

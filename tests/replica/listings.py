@@ -286,8 +286,21 @@ NOT_FOUND_HTML = (
     "<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
 )
 
+# The current platform's "Page not found" template, answered with HTTP 200 (DOSSIER section 9):
+# `.ng-content-page404`, "Page not found", "Back to: www.cgtn.com or ...", the site's generic
+# title, and the cookie dialog of section 4.
+SOFT_404_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>CGTN | Breaking News, China News, World News and Video</title></head><body>
+<div id="__nuxt"><div class="layout"><header class="cri-header"><a href="/">Polskie Radio Chiny</a></header>
+<div class="ng-content-page404"><div class="page404-img"></div><p class="page404-title">Page not found</p>
+<p class="page404-back">Back to: <a href="https://www.cgtn.com">www.cgtn.com</a> or <a href="/">home page</a></p></div>
+<div class="js-tools-dialog cg-tools-dialog"><p>Our Privacy Statement &amp; Cookie Policy</p><p>By continuing to browse our site you agree to our use of cookies, revised Privacy Policy and Terms of Use. You can change your cookie settings through your browser.</p><a>Privacy Policy</a> <a>Terms of Use</a><button>I agree</button></div>
+</div></div></body></html>"""
+
 __all__ = [
+    "NOT_FOUND_HTML",
     "PAGE_SIZE",
+    "SOFT_404_HTML",
     "ROBOTS_TXT",
     "article_card",
     "home_answer",

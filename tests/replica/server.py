@@ -503,6 +503,14 @@ class ReplicaServer:
         if resolved.kind == "e4":
             return Response.html(e4.render(article))
         if resolved.kind == "e3":
+            legacy = article.knobs.get("legacy", "200") if article.migrated else "200"
+            if legacy == "301":  # the old page sends to where the platform serves it now
+                host = request.headers.get("host", f"127.0.0.1:{self.port}")
+                return Response.redirect(f"http://{host}{article.e4_path}", 301)
+            if legacy == "404":
+                return self._not_found()
+            if legacy == "soft404":
+                return Response.html(listings.SOFT_404_HTML)
             return Response.html(e3.render(article))
         if resolved.kind == "e3-bare":
             mode = article.knobs.get("noshtml", "301")

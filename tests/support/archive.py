@@ -17,7 +17,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+
 SCHEMA = ROOT / "crawler" / "data" / "article.schema.json"
 
 
@@ -48,6 +49,7 @@ def article(n: int, revision: int = 0, **fields: Any) -> dict[str, Any]:
         "era": "E2",
         "headline": f"Wiadomość nr {n}: Zażółć gęślą jaźń",
         "published": "2020-10-30T10:26:09+08:00",
+        "published_source": "page",
         "body": f"Pierwszy akapit artykułu {n}.\n\nDrugi akapit, wersja {revision}. Łódź, źródło.",
         "edition": "polish",
         "language": "pl",

@@ -1,0 +1,1 @@
+"""Unit tests of `crawler/`: `test_<module>.py` for `crawler/<module>.py`."""

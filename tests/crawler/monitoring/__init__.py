@@ -1,0 +1,1 @@
+"""Unit tests of `crawler/monitoring/`: checks, run history, alerts."""

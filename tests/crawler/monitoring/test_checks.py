@@ -1,0 +1,347 @@
+"""Health checks on fake run reports (a boundary table per check). The run history file:
+test_history.py."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import fields, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from scrapy.settings import Settings
+
+from crawler.config import ConfigError, HealthThresholds
+from crawler.monitoring import checks
+from crawler.monitoring.checks import CHECKS, Check, evaluate, verdict
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+
+# The defaults of crawler/settings.py (test_defaults_are_the_settings keeps them in step).
+THRESHOLDS = HealthThresholds(
+    max_errors=5,
+    min_coverage=0.99,
+    max_fallback_share=0.05,
+    max_no_body_share=0.05,
+    max_empty_listing_share=0.5,
+    max_blocked_share=0.05,
+    max_hours_without_new=24.0,
+    max_soft_404_share=0.5,
+)
+
+HEALTHY_REPORT: dict[str, Any] = {
+    "run": "20261128T115900Z-1",
+    "started": "2026-11-28T11:59:00+00:00",
+    "finished": "2026-11-28T11:59:12+00:00",
+    "duration_seconds": 12.3,
+    "mode": "monitor",
+    "since": None,
+    "base_url": None,
+    "finish_reason": "finished",
+    "requests": 123,
+    "responses": {"200": 120, "404": 3},
+    "articles": {"new": 5, "updated": 1, "unchanged": 100, "dropped": {"cri/no_body": 2}},
+    "extraction": {"api": 3, "html": 2, "browser": 1, "fallback": 0},
+    "pages": {"articles_parsed": 108, "no_body": 2, "no_date": 0},
+    "coverage": {"headline": 1.0, "published": 1.0, "body": 0.99},
+    "listings": {"answers": 20, "without_article_link": 1},
+    "errors": 0,
+    "robots_unavailable": 0,
+    "newest_published": "2026-11-20T10:00:00+08:00",
+}
+
+# An hourly run that found nothing new: nothing parsed, nothing extracted.
+QUIET_REPORT: dict[str, Any] = {
+    **HEALTHY_REPORT,
+    "requests": 10,
+    "responses": {"200": 10},
+    "articles": {"new": 0, "updated": 0, "unchanged": 0, "dropped": {}},
+    "extraction": {},
+    "pages": {"articles_parsed": 0, "no_body": 0, "no_date": 0},
+    "coverage": {"headline": None, "published": None, "body": None},
+    "listings": {"answers": 10, "without_article_link": 0},
+    "newest_published": None,
+}
+
+
+def report(base: dict[str, Any] = HEALTHY_REPORT, **changes: Any) -> dict[str, Any]:
+    """A copy of `base`; a change to a nested object merges into it."""
+    result = copy.deepcopy(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict) and value:
+            result[key].update(value)
+        else:
+            result[key] = value
+    return result
+
+
+def result_of(
+    name: str,
+    run: dict[str, Any],
+    past: list[dict[str, Any]] | None = None,
+    thresholds: HealthThresholds = THRESHOLDS,
+) -> checks.CheckResult:
+    (found,) = [r for r in evaluate(run, past or [], thresholds, NOW) if r.name == name]
+    return found
+
+
+def test_defaults_are_the_settings() -> None:
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    assert HealthThresholds.from_settings(settings) == THRESHOLDS
+
+
+def test_healthy_report_passes_every_check() -> None:
+    results = evaluate(HEALTHY_REPORT, [], THRESHOLDS, NOW)
+    assert [r.name for r in results if not r.ok] == []
+    assert verdict(results) == "healthy"
+    assert {r.name for r in results} == {c.name for c in CHECKS}
+
+
+def test_a_run_that_finds_nothing_new_is_healthy() -> None:
+    # Spidermon's item count and field coverage monitors fail such a run; we must not.
+    past = [report(QUIET_REPORT, run="prev", started="2026-11-28T11:00:00+00:00")]
+    past[0]["articles"]["new"] = 3
+    results = evaluate(QUIET_REPORT, past, THRESHOLDS, NOW)
+    assert [r.message for r in results if not r.ok] == []
+    vacuous = {r.name for r in results if r.value is None}
+    assert vacuous == {
+        "coverage_headline",
+        "coverage_published",
+        "coverage_body",
+        "fallback_share",
+        "no_body_share",
+        "soft_404_share",
+    }
+    assert all("nothing to measure" in r.message for r in results if r.value is None)
+
+
+# -- a boundary table per check ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("finish_reason", "ok"),
+    [
+        ("finished", True),
+        ("shutdown", False),
+        ("closespider_timeout", False),
+        ("store_failed", False),
+        (None, False),
+    ],
+)
+def test_finish_reason(finish_reason: str | None, ok: bool) -> None:
+    result = result_of("finish_reason", report(finish_reason=finish_reason))
+    assert result.ok is ok
+    assert result.threshold == "finished" and result.setting is None
+
+
+@pytest.mark.parametrize(("errors", "ok"), [(0, True), (5, True), (6, False), (None, True)])
+def test_errors(errors: int | None, ok: bool) -> None:
+    result = result_of("errors", report(errors=errors))
+    assert result.ok is ok
+    assert result.setting == "CRAWLER_HEALTH_MAX_ERRORS"
+    if not ok:
+        assert result.message == "errors 6 > 5"
+
+
+@pytest.mark.parametrize("field", ["headline", "published", "body"])
+@pytest.mark.parametrize(("value", "ok"), [(0.0, False), (0.989, False), (0.99, True), (1.0, True)])
+def test_coverage(field: str, value: float, ok: bool) -> None:
+    result = result_of(f"coverage_{field}", report(coverage={field: value}))
+    assert result.ok is ok
+    assert (result.value, result.threshold) == (value, 0.99)
+    assert result.setting == "CRAWLER_HEALTH_MIN_COVERAGE"
+    if not ok:
+        assert f"coverage_{field} {value:g} < 0.99" == result.message
+
+
+@pytest.mark.parametrize("field", ["headline", "published", "body"])
+def test_coverage_without_parsed_pages_is_vacuous(field: str) -> None:
+    result = result_of(f"coverage_{field}", QUIET_REPORT)
+    assert result.ok and result.value is None
+
+
+def test_coverage_missing_though_pages_were_parsed_fails() -> None:
+    result = result_of("coverage_body", report(coverage={"body": None}))
+    assert not result.ok and "cannot be computed" in result.message
+
+
+@pytest.mark.parametrize(
+    ("extraction", "ok"),
+    [
+        ({"api": 95, "html": 0, "browser": 0, "fallback": 5}, True),  # 0.05
+        ({"api": 94, "html": 0, "browser": 0, "fallback": 6}, False),  # 0.06
+        ({"api": 0, "html": 0, "browser": 1, "fallback": 0}, True),
+        ({"api": 0, "html": 0, "browser": 0, "fallback": 1}, False),  # 1.0
+        ({"api": 0, "html": 0, "browser": 0, "fallback": 0}, True),  # nothing extracted
+        ({}, True),
+    ],
+)
+def test_fallback_share(extraction: dict[str, int], ok: bool) -> None:
+    run = report(extraction={})
+    run["extraction"] = extraction
+    assert result_of("fallback_share", run).ok is ok
+
+
+@pytest.mark.parametrize(
+    ("no_body", "parsed", "ok"),
+    [
+        (0, 100, True),
+        (5, 100, True),
+        (6, 100, False),
+        (1, 1, False),
+        (0, 0, True),
+    ],
+)
+def test_no_body_share(no_body: int, parsed: int, ok: bool) -> None:
+    result = result_of(
+        "no_body_share", report(pages={"no_body": no_body, "articles_parsed": parsed})
+    )
+    assert result.ok is ok
+    assert result.setting == "CRAWLER_HEALTH_MAX_NO_BODY_SHARE"
+
+
+@pytest.mark.parametrize(
+    ("soft", "parsed", "ok"),
+    [
+        (0, 100, True),
+        (50, 50, True),  # half of the article answers: the threshold itself
+        (51, 49, False),
+        (1, 0, False),
+        (0, 0, True),  # no article answer: nothing to measure
+    ],
+)
+def test_soft_404_share(soft: int, parsed: int, ok: bool) -> None:
+    result = result_of("soft_404_share", report(pages={"soft_404": soft, "articles_parsed": parsed}))
+    assert result.ok is ok
+    assert result.setting == "CRAWLER_HEALTH_MAX_SOFT_404_SHARE"
+
+
+@pytest.mark.parametrize(
+    ("empty", "answers", "ok"),
+    [
+        (0, 20, True),
+        (10, 20, True),
+        (11, 20, False),
+        (20, 20, False),
+        (0, 0, True),
+    ],
+)
+def test_empty_listing_share(empty: int, answers: int, ok: bool) -> None:
+    run = report(listings={"answers": answers, "without_article_link": empty})
+    assert result_of("empty_listing_share", run).ok is ok
+
+
+@pytest.mark.parametrize(
+    ("responses", "ok"),
+    [
+        ({"200": 100}, True),
+        ({"200": 95, "403": 3, "429": 2}, True),  # 0.05
+        ({"200": 94, "403": 3, "429": 3}, False),  # 0.06
+        ({"200": 94, "429": 6}, False),
+        ({"200": 50, "404": 40, "500": 10}, True),  # other failures are not blocking
+        ({}, True),  # no response at all: the finish reason and robots checks speak
+    ],
+)
+def test_blocked_share(responses: dict[str, int], ok: bool) -> None:
+    run = report()
+    run["responses"] = responses
+    assert result_of("blocked_share", run).ok is ok
+
+
+@pytest.mark.parametrize(("unavailable", "ok"), [(0, True), (1, False), (None, True)])
+def test_robots_unavailable(unavailable: int | None, ok: bool) -> None:
+    result = result_of("robots_unavailable", report(robots_unavailable=unavailable))
+    assert result.ok is ok
+
+
+def _run_at(hours_ago: float, new: int, name: str | None = None) -> dict[str, Any]:
+    started = NOW - timedelta(hours=hours_ago)
+    run = report(QUIET_REPORT, run=name or f"run-{hours_ago}", started=started.isoformat())
+    run["articles"]["new"] = new
+    return run
+
+
+@pytest.mark.parametrize(
+    ("past", "this_new", "hours", "ok"),
+    [
+        # the last run with new articles, 23 / 24 / 25 hours ago; the hourly runs since found none
+        ([_run_at(23, 4), _run_at(1, 0)], 0, 23.0, True),
+        ([_run_at(24, 4), _run_at(1, 0)], 0, 24.0, True),
+        ([_run_at(25, 4), _run_at(1, 0)], 0, 25.0, False),
+        # no run ever found one: since the first run of the history
+        ([_run_at(30, 0), _run_at(1, 0)], 0, 30.0, False),
+        ([_run_at(2, 0), _run_at(1, 0)], 0, 2.0, True),
+        # this run found none, the one an hour ago did
+        ([_run_at(48, 0), _run_at(1, 7)], 0, 1.0, True),
+        # this run found some (it started a minute before NOW)
+        ([_run_at(100, 0)], 3, 1 / 60, True),
+        # the very first run, empty-handed
+        ([], 0, 1 / 60, True),
+        # older reports without a readable start time are passed over
+        ([report(QUIET_REPORT, run="odd", started="yesterday"), _run_at(25, 1)], 0, 25.0, False),
+    ],
+)
+def test_hours_without_new(
+    past: list[dict[str, Any]], this_new: int, hours: float, ok: bool
+) -> None:
+    this = _run_at(1 / 60, this_new, name="this")
+    result = result_of("hours_without_new", this, past)
+    assert result.value == pytest.approx(hours)
+    assert result.ok is ok
+    assert result.setting == "CRAWLER_HEALTH_MAX_HOURS_WITHOUT_NEW"
+
+
+def test_hours_without_new_when_the_history_already_holds_this_run() -> None:
+    this = _run_at(0, 0, name="this")
+    past = [_run_at(30, 0), _run_at(0, 5, name="this")]  # a stale copy of this run, with news
+    assert result_of("hours_without_new", this, past).value == pytest.approx(30.0)
+
+
+# -- checks as data ----------------------------------------------------------------------------
+
+
+def test_every_threshold_has_a_check_and_every_check_a_threshold() -> None:
+    used = {c.threshold for c in CHECKS if c.threshold is not None}
+    assert used == {f.name for f in fields(HealthThresholds)}
+    assert len({c.name for c in CHECKS}) == len(CHECKS)
+    for check in CHECKS:
+        assert check.op in checks.OPERATORS and check.description
+
+
+def test_a_missing_threshold_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigError, match="CRAWLER_HEALTH_MAX_BLOCKED_SHARE"):
+        unset = replace(THRESHOLDS, max_blocked_share=None)  # type: ignore[arg-type]
+        evaluate(HEALTHY_REPORT, [], unset, NOW)
+
+
+def test_a_check_naming_an_unknown_threshold_is_rejected() -> None:
+    with pytest.raises(ValueError, match="no field"):
+        Check("x", lambda r, h, n: 0, "<=", "max_typo", "x")
+    with pytest.raises(ValueError, match="operator"):
+        Check("x", lambda r, h, n: 0, "<", "max_errors", "x")
+
+
+def test_a_malformed_report_fails_the_check_without_raising() -> None:
+    run = report(errors="many")
+    run["responses"] = ["200"]
+    failed = {r.name: r for r in evaluate(run, [], THRESHOLDS, NOW) if not r.ok}
+    assert set(failed) == {"errors", "blocked_share"}
+    assert "cannot be computed" in failed["errors"].message
+
+
+def test_results_are_json_serialisable() -> None:
+    results = evaluate(report(errors=9), [_run_at(30, 0)], THRESHOLDS, NOW)
+    data = json.loads(json.dumps([r.as_dict() for r in results]))
+    errors = next(d for d in data if d["name"] == "errors")
+    assert errors == {
+        "name": "errors",
+        "ok": False,
+        "value": 9,
+        "op": "<=",
+        "threshold": 5,
+        "setting": "CRAWLER_HEALTH_MAX_ERRORS",
+        "message": "errors 9 > 5",
+    }
+    assert verdict(results) == "unhealthy"

@@ -1,0 +1,1 @@
+"""Unit tests of the era parsers (`crawler/parsers/`): tables of small HTML snippets."""

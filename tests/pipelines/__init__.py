@@ -1,0 +1,1 @@
+"""Unit tests of `pipelines/`, in process: clean, validate, dedupe and store."""
