@@ -12,10 +12,13 @@ from crawler.parsers.listing import Card
 from crawler.urls import PageRef
 
 
-def no_fetch_needed(archive: ArchiveState, ref: PageRef, card: Card | None, edition: Edition,
-                    config: CrawlerConfig) -> str | None:
-    """Why a discovered article is not fetched (the stat to count), or None to fetch it."""
+def no_fetch_needed(archive: ArchiveState | None, ref: PageRef, card: Card | None,
+                    edition: Edition, config: CrawlerConfig) -> str | None:
+    """Why a discovered article is not fetched (the stat to count), or None to fetch it.
+    Without an archive (pages asked for by URL, no archive) everything is fetched."""
     assert ref.id is not None
+    if archive is None:
+        return None
     if archive.is_gone(ref.id, config.gone_recheck_days):
         return stats.GONE_SKIPPED  # answered 404/410 within the recheck days
     if settled(archive, ref, card, edition, config.recheck_hours):

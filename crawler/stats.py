@@ -8,6 +8,9 @@ PREFIX = "cri/"
 
 # Article pages
 ARTICLES_PARSED = "cri/pages/articles_parsed"  # article pages read to the end (item or not)
+# What a page says of the coverage of article pages; not counted for a page superseded by the
+# article's next address (the walls and encodings it met are).
+PAGE_COVERAGE = ("cri/pages/", "cri/fields/")
 COVERED_FIELDS = ("headline", "published", "body")  # `cri/fields/<name>`: pages with that field
 SKIPPED = "cri/skipped/"  # + reason: `no_body`, `no_date`, `fetch_failed`, `known`, ...
 KNOWN = "cri/skipped/known"  # stored and outside the recheck window: not requested

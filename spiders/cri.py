@@ -47,8 +47,7 @@ class CriSpider(scrapy.Spider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.arguments: dict[str, str] = {k: kwargs.pop(k) for k in ARGUMENTS & kwargs.keys()}
         super().__init__(*args, **kwargs)
-        self.seen_articles: set[str] = set()
-        self.seen_listings: set[str] = set()
+        self.seen_articles, self.seen_listings = set[str](), set[str]()
 
     @classmethod
     def check_arguments(cls, settings: BaseSettings, **kwargs: Any) -> CrawlOptions:
@@ -165,8 +164,7 @@ class CriSpider(scrapy.Spider):
             self.crawler.stats.inc_value(stats.DUPLICATE_LINK)
             return
         self.seen_articles.add(ref.id)
-        if self.archive is not None and (
-                why := no_fetch_needed(self.archive, ref, card, self.edition, self.config)):
+        if why := no_fetch_needed(self.archive, ref, card, self.edition, self.config):
             self.crawler.stats.inc_value(why)
             return
         lead = Lead.of(ref, card, section)
@@ -188,11 +186,13 @@ class CriSpider(scrapy.Spider):
                     self.config.max_date_mismatch_days)
         outcome = extract(self.edition, lead.ref, answer, lead.pages, card=lead.card,
                           section=lead.section, gate=gate)
-        if retry := self._at_next_address(lead, outcome):  # the attempt counts for nothing
+        retry = self._at_next_address(lead, outcome)
+        for name, amount in outcome.counts.items():  # a superseded page's coverage counts not
+            if not (retry and name.startswith(stats.PAGE_COVERAGE)):
+                self.crawler.stats.inc_value(name, amount)
+        if retry:
             yield retry
             return
-        for name, amount in outcome.counts.items():
-            self.crawler.stats.inc_value(name, amount)
         if isinstance(outcome, Item):
             yield outcome.article
         elif isinstance(outcome, Skip):
