@@ -25,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cri-crawler {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     run = commands.add_parser("run", help="crawl new articles into the data directory (cron job)")
-    run.add_argument("--data-dir", default="data", help="where output and state live (default: data/)")
+    run.add_argument("--data-dir", help="where output and state live (default: data/, or "
+                     "-s CRAWLER_DATA_DIR; both given must agree)")
     run.add_argument("--edition", help="the edition to crawl (default: CRAWLER_EDITION, polish)")
     run.add_argument("--base-url", help="fetch every outlet URL from this base (the local replica)")
     run.add_argument("--since", help="backfill: walk listings back to this date (YYYY-MM-DD)")

@@ -3,6 +3,7 @@ their secrets, from the environment) into typed objects that reject bad values."
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from collections.abc import Mapping
@@ -10,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.settings import default_settings as scrapy_defaults
 
 
 class ConfigError(ValueError):
@@ -64,8 +66,12 @@ class AlertConfig:
         env = os.environ if environ is None else environ
         webhook = env.get("CRAWLER_ALERT_WEBHOOK_URL") or None
         if webhook is not None:
-            parts = urlsplit(webhook)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            try:
+                parts = urlsplit(webhook)
+                scheme, webhook_host = parts.scheme, parts.hostname  # `http://[::1` raises
+            except ValueError:
+                scheme = webhook_host = None
+            if scheme not in ("http", "https") or not webhook_host:
                 # The URL may hold a token: name the variable, not the value.
                 raise ConfigError("CRAWLER_ALERT_WEBHOOK_URL is not an http(s) URL")
         host = env.get("CRAWLER_ALERT_SMTP_HOST") or None
@@ -141,6 +147,23 @@ class CrawlerConfig:
         if not config.data_dir.strip():
             raise ConfigError("CRAWLER_DATA_DIR must not be empty")
         return config
+
+
+def check_scrapy_settings(settings: BaseSettings) -> None:
+    """Scrapy's own settings given on the command line (`-s`), checked against the type of
+    their default, so that `DOWNLOAD_DELAY=abc` or `LOG_LEVEL=LOUD` is one line before any
+    request (ConfigError), not a traceback in the middle of the crawl."""
+    for name, value in settings.items():
+        if settings.getpriority(name) != SETTINGS_PRIORITIES["cmdline"] or name.startswith("CRAWLER_"):
+            continue
+        default = getattr(scrapy_defaults, name, None)
+        if name == "LOG_LEVEL":
+            if str(value).upper() not in logging.getLevelNamesMapping():
+                raise ConfigError(f"LOG_LEVEL must be a logging level (DEBUG, INFO, ...), got {value!r}")
+        elif isinstance(default, bool):
+            _bool(settings, name)
+        elif isinstance(default, (int, float)):  # a whole default may take a fraction (delays)
+            _float(settings, name, minimum=-math.inf)
 
 
 # -- typed getters: a missing setting is a configuration error, not a silent default -----------

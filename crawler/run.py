@@ -19,18 +19,19 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import UsageError
-from scrapy.settings import Settings
+from scrapy.settings import SETTINGS_PRIORITIES, Settings
 from scrapy.utils.project import get_project_settings
 
 from crawler.archive import lock
 from crawler.archive.layout import RUN_LOCK, RUNS_FILE
 from crawler import stats as cri
-from crawler.config import AlertConfig, ConfigError, CrawlerConfig
+from crawler.config import AlertConfig, ConfigError, CrawlerConfig, check_scrapy_settings
 from crawler.context import CrawlContext
 from crawler.monitoring import alerts, checks, history
 from spiders.cri import CriSpider
 
 EXIT_HEALTHY, EXIT_UNHEALTHY, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+DEFAULT_DATA_DIR = "data"
 LOCK_ATTEMPTS = 5
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,12 @@ def prepare(args: argparse.Namespace) -> tuple[Settings, AlertConfig, dict[str, 
         if not sep or not name.strip():
             raise RunError(f"--set takes NAME=VALUE, got {assignment!r}")
         settings.set(name.strip(), value, priority="cmdline")
+    # The data directory: --data-dir, or -s CRAWLER_DATA_DIR, or data/; both given must agree.
+    cmdline = settings.getpriority("CRAWLER_DATA_DIR") == SETTINGS_PRIORITIES["cmdline"]
+    given_dir = settings.get("CRAWLER_DATA_DIR") if cmdline else None
+    if given_dir is not None and args.data_dir is not None and Path(given_dir) != Path(args.data_dir):
+        raise RunError(f"--data-dir {args.data_dir} and -s CRAWLER_DATA_DIR={given_dir} disagree")
+    args.data_dir = Path(args.data_dir or given_dir or DEFAULT_DATA_DIR)
     settings.set("CRAWLER_DATA_DIR", str(args.data_dir), priority="cmdline")
     if args.quiet:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
@@ -71,11 +78,15 @@ def prepare(args: argparse.Namespace) -> tuple[Settings, AlertConfig, dict[str, 
     spider_args = {k: v for k, v in given if v}
     try:
         CrawlerConfig.from_settings(settings)
-        CriSpider.check_arguments(settings, **spider_args)
+        check_scrapy_settings(settings)
+        options = CriSpider.check_arguments(settings, **spider_args)
         alert_config = AlertConfig.from_environ()
     except (UsageError, ConfigError) as exc:
         raise RunError(str(exc)) from None
     ensure_writable(Path(args.data_dir))
+    if options.since and options.since > datetime.now(options.edition.tz).date():
+        print(f"cri-crawler: warning: --since {options.since} is in the future: nothing is "
+              "published after it yet", file=sys.stderr)
     return settings, alert_config, spider_args
 
 

@@ -9,7 +9,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from crawler.config import ConfigError
+from crawler.config import ConfigError, check_scrapy_settings
 
 
 class Command(ScrapyCrawlCommand):
@@ -22,6 +22,7 @@ class Command(ScrapyCrawlCommand):
         check = getattr(spidercls, "check_arguments", None)
         if check is not None:
             try:
+                check_scrapy_settings(self.settings)
                 check(self.settings, **opts.spargs)
             except (UsageError, ConfigError) as exc:
                 print(f"scrapy crawl {args[0]}: error: {exc}", file=sys.stderr)

@@ -106,3 +106,24 @@ def test_seed_article_is_exact(site_server: ReplicaServer, tmp_path: Path) -> No
     body_lines = lines[lines.index("Podziel się:") + 1 : lines.index("Our Privacy Statement & Cookie Policy")]
     body_lines[-1] = body_lines[-1].removesuffix(" (A. L.)")
     assert item["body"] == "\n\n".join(body_lines)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"DOWNLOAD_DELAY": "abc"}, "DOWNLOAD_DELAY must be a number, got 'abc'"),
+        # (LOG_LEVEL=LOUD breaks Scrapy's own start-up before any command runs: only
+        # `cri-crawler run` can catch it.)
+        ({"ROBOTSTXT_OBEY": "maybe"}, "ROBOTSTXT_OBEY must be true or false, got 'maybe'"),
+    ],
+)
+def test_a_malformed_scrapy_setting_is_one_line_before_any_request(
+    replica: ReplicaServer, tmp_path: Path, settings: dict[str, str], message: str
+) -> None:
+    before = len(replica.requests)
+    result = scrapy_crawl(tmp_path, replica.base_url, settings=settings)
+    assert result.returncode == 2
+    assert [line for line in result.log.splitlines() if "error" in line.lower()] == [
+        f"scrapy crawl cri: error: {message}"
+    ]
+    assert len(replica.requests) == before

@@ -255,6 +255,10 @@ def test_unhealthy_run_posts_to_the_webhook(make_replica, tmp_path: Path) -> Non
         (["--set", "oops"], {}, {}, "--set takes NAME=VALUE"),
         (["--edition", "klingon"], {}, {}, "edition='klingon' is unknown; known: esperanto, polish"),
         ([], {"CRAWLER_EDITION": "klingon"}, {}, "edition='klingon' is unknown"),
+        ([], {"DOWNLOAD_DELAY": "abc"}, {}, "DOWNLOAD_DELAY must be a number, got 'abc'"),
+        ([], {"LOG_LEVEL": "LOUD"}, {}, "LOG_LEVEL must be a logging level"),
+        ([], {}, {"CRAWLER_ALERT_WEBHOOK_URL": "http://[::1"}, "CRAWLER_ALERT_WEBHOOK_URL is not an http(s) URL"),
+        ([], {"CRAWLER_DATA_DIR": "/elsewhere"}, {}, "and -s CRAWLER_DATA_DIR=/elsewhere disagree"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(replica: ReplicaServer, tmp_path: Path, args: list[str],
@@ -273,3 +277,20 @@ def test_unwritable_data_dir_is_exit_2(replica: ReplicaServer, tmp_path: Path) -
     result = cri_run(blocker / "data", replica.base_url)
     assert result.returncode == 2
     assert result.stderr.strip().startswith("cri-crawler: error: data directory")
+
+
+def test_the_data_dir_may_come_from_the_setting_alone(replica: ReplicaServer, tmp_path: Path) -> None:
+    data = tmp_path / "from-setting"
+    command = [part for part in run_command(data, replica.base_url) if part not in ("--data-dir", str(data))]
+    result = subprocess.run(command + ["-s", f"CRAWLER_DATA_DIR={data}"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300, env=clean_env())
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert last_report(data)["verdict"] == "healthy"
+
+
+def test_a_since_in_the_future_is_one_warning(replica: ReplicaServer, tmp_path: Path) -> None:
+    result = cri_run(tmp_path / "data", replica.base_url, "--since", "2099-01-01")
+    assert result.returncode == 0, result.stderr[-3000:]
+    warned = [line for line in result.stderr.splitlines() if "is in the future" in line]
+    assert warned == ["cri-crawler: warning: --since 2099-01-01 is in the future: nothing is "
+                      "published after it yet"]
