@@ -126,8 +126,9 @@ def extract(
     if response is None:
         content_type = _header(answer, "Content-Type")
         return Skip(counts, reason="not_html", detail=f"content type {content_type!r}")
-    page = Selector(text=_page_text(response, counts))
-    wall = interstitial(page, dict(edition.wall_words), edition.soft_404_css)
+    text = _page_text(response, counts)
+    page = Selector(text=text)
+    wall = interstitial(page, edition.wall_words, edition.soft_404_css)
     if wall == "soft_404":
         # "Not found", answered 200: the article is not there (a 404 by another name).
         counts[stats.interstitial(wall)] += 1
@@ -156,7 +157,7 @@ def extract(
                 return Skip(counts, reason="shell_without_browser",
                             detail="client-rendered page and CRAWLER_BROWSER is off")
             return Need(counts, what=Needed.BROWSER, detail="client-rendered page")
-        generic = fallback.parse(response.text, response.url)
+        generic = fallback.parse(text, response.url)  # the repaired text, as the parsers read
         if generic.paragraphs:
             found = replace(found, paragraphs=generic.paragraphs, method="fallback",
                             headline=found.headline or generic.headline)
@@ -167,9 +168,10 @@ def _page_era(edition: Edition, ref: PageRef, page: Selector, url: str) -> Era:
     """The era whose parser reads the page: the article's, except at the address where the
     current platform serves an older article again, when the page is the platform's own
     (its app root; a redirect to the old page, or an old page served there, keeps the old era)."""
-    platform = ref.platform_url
-    if platform and urlsplit(url).path == urlsplit(platform).path and e4.is_platform_page(page):
-        return next(era for era in edition.eras if era.api)
+    platform, platform_era = ref.platform_url, edition.platform_era
+    if (platform and platform_era and urlsplit(url).path == urlsplit(platform).path
+            and e4.is_platform_page(page)):
+        return platform_era
     return edition.era(ref.era)
 
 

@@ -4,8 +4,6 @@ writer and its reader cannot drift apart. Scrapy's own stats keep their names.""
 
 from __future__ import annotations
 
-PREFIX = "cri/"
-
 # Article pages
 ARTICLES_PARSED = "cri/pages/articles_parsed"  # article pages read to the end (item or not)
 # What a page says of the coverage of article pages; not counted for a page superseded by the

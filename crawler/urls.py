@@ -94,7 +94,7 @@ def classify_path(path: str, query: str, edition: Edition) -> PageRef:
             if era.topic(m):
                 return PageRef(Kind.TOPIC, url)
             local = edition.local_id_prefix if era.local_ids else ""
-            platform = era.platform_path(m) if edition.current_platform else None
+            platform = era.platform_path(m) if edition.platform_era else None
             return PageRef(
                 Kind.ARTICLE,
                 url,

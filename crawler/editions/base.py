@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from importlib import resources
+from types import MappingProxyType
 from typing import NamedTuple
 
 from crawler.eras import ERAS, Era
@@ -100,7 +102,7 @@ class Edition:
     noise_patterns: tuple[re.Pattern[str], ...]
     initials: re.Pattern[str]
     # Words of a wall's (maintenance, captcha, consent) title or first heading, by kind.
-    wall_words: tuple[tuple[str, re.Pattern[str]], ...]
+    wall_words: Mapping[str, re.Pattern[str]]  # read-only
     banners: tuple[Banner, ...] = ()
     soft_404_css: str = ""  # elements that make a page the platform's "not found" page
     generic_titles: frozenset[str] = frozenset()  # the site's own titles: never a headline
@@ -113,9 +115,9 @@ class Edition:
         return self.hosts[0]
 
     @property
-    def current_platform(self) -> bool:
-        """The edition runs on the current platform (E4): its API serves older articles too."""
-        return any(era.api for era in self.eras)
+    def platform_era(self) -> Era | None:
+        """The era of the current platform (E4), whose API serves older articles too."""
+        return next((era for era in self.eras if era.api), None)
 
     def era(self, name: str | None) -> Era:
         """The edition's era of that name (KeyError when it has none)."""
@@ -211,8 +213,8 @@ def read_edition(name: str, eras: tuple[str, ...]) -> Edition:
         noise_lines=frozenset(noise.get("lines", ())).union(*(b.texts for b in banners)),
         noise_patterns=tuple(re.compile(p) for p in noise.get("patterns", ())),
         initials=re.compile(noise["initials"]),
-        wall_words=tuple(
-            (kind, re.compile(words, re.I)) for kind, words in record["wall_words"].items()
+        wall_words=MappingProxyType(
+            {kind: re.compile(words, re.I) for kind, words in record["wall_words"].items()}
         ),
         banners=banners,
         soft_404_css=", ".join(record.get("soft_404_markers", ())),

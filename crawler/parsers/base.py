@@ -125,6 +125,12 @@ def fragment_lines(markup: str) -> list[str]:
     return text_lines(root)
 
 
+def matches(page: Selector, css: str) -> bool:
+    """Whether any element matches `css` (compiled once, run on lxml: no Selector made)."""
+    run = _css_found(page, css)
+    return bool(run[1]) if run is not None else bool(page.css(css))
+
+
 def drop(page: Selector, css: str) -> None:
     """Remove the elements matching `css` from the parsed page, in place (no second parse)."""
     run = _css_found(page, css)

@@ -18,6 +18,7 @@ from crawler.parsers.base import (
     PageParser,
     fragment_lines,
     image_urls,
+    matches,
     selector_lines,
 )
 
@@ -87,7 +88,7 @@ class E4Parser(PageParser):
 
 def is_platform_page(page: Selector) -> bool:
     """A page of the current platform: it has the app's mount point."""
-    return bool(page.css(APP_ROOT))
+    return matches(page, APP_ROOT)
 
 
 def is_shell(page: Selector) -> bool:

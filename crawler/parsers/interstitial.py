@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from lxml import etree
 from parsel import Selector
 
+from crawler.parsers.base import matches
+
 MAX_TEXT = 1500
 # Challenge widgets and bot-check forms (reCAPTCHA, hCaptcha, Cloudflare, Aliyun, Tencent).
 CAPTCHA = (
@@ -34,12 +36,12 @@ def interstitial(page: Selector, wall_words: Mapping[str, re.Pattern[str]],
     """`soft_404`, `maintenance`, `captcha` or `consent` when the page is such a wall, else
     None. `wall_words`: the edition's words of a wall's title or first heading, by kind;
     `soft_404_css`: elements that only the platform's "not found" page has (any length)."""
-    if soft_404_css and page.css(soft_404_css):
+    if soft_404_css and matches(page, soft_404_css):  # every page: the compiled query
         return "soft_404"
     text = "".join(_VISIBLE_TEXT(page.root))
     if len(" ".join(text.split())) >= MAX_TEXT:
         return None
-    if page.css(CAPTCHA):
+    if matches(page, CAPTCHA):
         return "captcha"
     heading = " ".join(
         t for t in (page.css("title::text").get(), " ".join(page.css("h1 ::text").getall()[:3])) if t

@@ -376,3 +376,15 @@ def test_an_arti_id_of_the_wrong_length_is_no_article() -> None:
                 "https://polish.cri.cn/2026/11/10/ARTI179428319519280"):
         ref = classify(url, EDITION)
         assert ref is not None and ref.kind.value == "other"
+
+
+def test_the_fallback_reads_the_repaired_text() -> None:
+    # UTF-8 bytes under a Latin-1 header, in markup no era selector knows: the generic
+    # extractor must get the text the parsers get (repaired), not mojibake.
+    paragraph = "Zażółć gęślą jaźń: w Łodzi otwarto nową bibliotekę publiczną dla mieszkańców. "
+    page = ("<html><head><title>Łódź</title></head><body><div class='unknown'><h1>Nowa biblioteka w Łodzi</h1>"
+            + "".join(f"<p>{paragraph * 3}</p>" for _ in range(4))
+            + "<p>2024-07-03 10:53:13</p></div></body></html>")
+    outcome = run(E3, page.encode("utf-8"), "text/html; charset=iso-8859-1")
+    assert isinstance(outcome, Item) and outcome.article.extraction == "fallback"
+    assert "Zażółć gęślą jaźń" in outcome.article.body and "Ã" not in outcome.article.body
