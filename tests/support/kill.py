@@ -3,8 +3,9 @@
 Whatever the moment of the kill (opening, mid-batch, between a batch's fsync and its state commit,
 during start-up reconciliation), afterwards every output line parses, no (id, version) appears
 twice, versions have no gaps, and the archive's latest versions are exactly the expected items.
-The crawl is one parameter (`KillTarget.command`); the target's source is revised now and then,
-so that there is always something new to write when a kill lands.
+The crawl is one parameter (`KillTarget.command`); the target's source is revised before every
+run, so that there is always something new to write when a kill lands, and every third run is
+killed once it has begun to write: the moment the archive is most at risk is not left to chance.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from pathlib import Path
 
 from tests.support.archive import ROOT, check_versions, crawl_env, latest, output_files, read_archive
 
-REVISE_EVERY = 5  # runs between two revisions of the source
-DURING_START_UP = 0.25  # share of kills at a random moment of start-up (before "Spider opened")
+WHILE_WRITING_EVERY = 3  # every third run is killed just after its first written bytes
+WRITING_WINDOW = (0.0, 0.15)  # seconds after the archive grew, for those
+DURING_START_UP = 0.25  # share of the other kills at a random moment of start-up
 START_UP_WINDOW = (0.0, 0.8)  # seconds after the start, for those
-RUNNING_WINDOW = (0.0, 1.2)  # seconds after "Spider opened", for the others
+RUNNING_WINDOW = (0.0, 1.2)  # seconds after "Spider opened", for the rest
 
 
 @dataclass
@@ -37,27 +39,33 @@ def archive_size(data_dir: Path) -> int:
     return sum(f.stat().st_size for f in output_files(data_dir))
 
 
+def wait_until(ready: Callable[[], bool], process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
 def kill_loop(target: KillTarget, kills: int, rng: random.Random, logs: Path) -> dict[str, int]:
     """Start the crawl `kills` times and SIGKILL it at a random moment; count the outcomes."""
     outcomes = {"killed_starting": 0, "killed_running": 0, "ended_first": 0, "killed_writing": 0}
     for run in range(kills):
         before = archive_size(target.data_dir)
-        if run % REVISE_EVERY == 0:
-            target.revise(run // REVISE_EVERY)
+        target.revise(run)
         log = logs / f"run-{run:02d}.log"
         with log.open("wb") as stderr:
             process = subprocess.Popen(target.command, cwd=ROOT, env=crawl_env(),
                                        stdout=subprocess.DEVNULL, stderr=stderr)
             try:
-                if rng.random() < DURING_START_UP:
+                if run % WHILE_WRITING_EVERY == WHILE_WRITING_EVERY - 1:
+                    phase = "killed_running"
+                    wait_until(lambda: archive_size(target.data_dir) > before, process)
+                    time.sleep(rng.uniform(*WRITING_WINDOW))
+                elif rng.random() < DURING_START_UP:
                     phase = "killed_starting"
                     time.sleep(rng.uniform(*START_UP_WINDOW))
                 else:
                     phase = "killed_running"
-                    deadline = time.monotonic() + 30
-                    while (b"Spider opened" not in log.read_bytes() and process.poll() is None
-                           and time.monotonic() < deadline):
-                        time.sleep(0.01)
+                    wait_until(lambda: b"Spider opened" in log.read_bytes(), process)
                     time.sleep(rng.uniform(*RUNNING_WINDOW))
                 if process.poll() is None:
                     process.send_signal(signal.SIGKILL)
@@ -81,7 +89,7 @@ def kill_and_check(target: KillTarget, kills: int, logs: Path, min_writing: int)
     assert outcomes["killed_writing"] >= min_writing, (outcomes, seed)
     print(f"kill loop (seed {seed}): {outcomes}")
 
-    final = (kills - 1) // REVISE_EVERY
+    final = kills - 1
     done = subprocess.run(target.command, cwd=ROOT, env=crawl_env(), capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-3000:]
