@@ -28,9 +28,11 @@ class HealthThresholds:
     max_fallback_share: float  # share of items extracted by the generic fallback
     max_no_body_share: float  # share of article pages where no body was found
     max_empty_listing_share: float  # share of listing answers that held no article link
-    max_blocked_share: float  # share of responses that were 403 or 429
+    max_blocked_share: float  # share of articles and listings left unread by 403/429
     max_hours_without_new: float  # hours since the last run that found a new article
     max_soft_404_share: float  # share of article answers that were the not-found page
+    max_lost_share: float  # share of fetched articles neither stored nor settled
+    min_judged: int  # a share is judged from this many cases (pooled over recent runs)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> HealthThresholds:
@@ -43,6 +45,8 @@ class HealthThresholds:
             max_blocked_share=_share(settings, "CRAWLER_HEALTH_MAX_BLOCKED_SHARE"),
             max_hours_without_new=_float(settings, "CRAWLER_HEALTH_MAX_HOURS_WITHOUT_NEW", minimum=0),
             max_soft_404_share=_share(settings, "CRAWLER_HEALTH_MAX_SOFT_404_SHARE"),
+            max_lost_share=_share(settings, "CRAWLER_HEALTH_MAX_LOST_SHARE"),
+            min_judged=_int(settings, "CRAWLER_HEALTH_MIN_JUDGED", minimum=1),
         )
 
 
@@ -118,6 +122,9 @@ class CrawlerConfig:
     archive: bool = True
     batch_items: int = 100  # a batch is written and fsynced at this many items ...
     batch_seconds: float = 5.0  # ... or this long after its first item, whichever comes first
+    alert_repeat_hours: float = 6.0  # a streak of the same failure alerts again after this long
+    progress_minutes: float = 10.0  # without a terminal, a progress line this often (0: none)
+    backfill_timeout: float = 0.0  # CLOSESPIDER_TIMEOUT of a backfill, in seconds (0: none)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlerConfig:
@@ -139,6 +146,9 @@ class CrawlerConfig:
             archive=_bool(settings, "CRAWLER_ARCHIVE"),
             batch_items=_int(settings, "CRAWLER_BATCH_ITEMS", minimum=1),
             batch_seconds=_float(settings, "CRAWLER_BATCH_SECONDS", minimum=0),
+            alert_repeat_hours=_float(settings, "CRAWLER_ALERT_REPEAT_HOURS", minimum=0),
+            progress_minutes=_float(settings, "CRAWLER_PROGRESS_MINUTES", minimum=0),
+            backfill_timeout=_float(settings, "CRAWLER_BACKFILL_TIMEOUT", minimum=0),
         )
         if config.batch_seconds <= 0:
             raise ConfigError(

@@ -7,7 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.http import JsonRequest, Request
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
+from twisted.internet.error import TimeoutError as ConnectTimeout
+from twisted.python.failure import Failure
 
 from crawler.editions import Edition
 from crawler.extract import Outcome, Skip, Via
@@ -17,6 +22,27 @@ from crawler.urls import PageRef, rebase
 
 
 ARTICLE_PRIORITY = 10  # articles before more listings: items flow while discovery goes on
+BLOCKED = frozenset({"http_403", "http_429"})
+GONE = frozenset({"http_404", "http_410"})
+
+
+def failure_cause(failure: Failure) -> str:
+    """Why a request failed, as a short stat name: `http_<status>` for an error answer,
+    `egress_refused`, `robots_denied`, `too_large` (over DOWNLOAD_MAXSIZE), `timeout`, or the
+    exception's class name."""
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    if failure.check(IgnoreRequest):
+        message = str(failure.value)
+        if message.startswith("egress allowlist"):
+            return "egress_refused"
+        return "robots_denied" if "robots.txt" in message else "ignored"
+    # Scrapy cancels a download over DOWNLOAD_MAXSIZE (announced, or while it streams in).
+    if failure.check(DownloadCancelledError, CancelledError):
+        return "too_large"
+    if failure.check(DownloadTimeoutError, ConnectTimeout, TimeoutError):
+        return "timeout"
+    return type(failure.value).__name__
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,9 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    "crawler.extensions.verdict.Verdict": 800,  # before StatsFile: the verdict is in its stats
     "crawler.extensions.stats_file.StatsFile": 900,
+    "crawler.extensions.progress.Progress": 950,  # CRAWLER_PROGRESS_MINUTES
 }
 CRAWLER_STATS_FILE = ""  # a path: the final stats are written there as JSON
 
@@ -79,7 +81,17 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.integrity.CompressedIntegrityMiddleware": 595,
 }
 
-# -- Health checks after every run (crawler/monitoring); alert channels come from the environment
+# -- Bounded runs: a hung crawl must not run into the next cron slots. Either limit ends the run
+# with its own finish reason (`closespider_timeout`, `memusage_exceeded`): unhealthy, and what
+# the store wrote before stays (its batches are durable).
+CLOSESPIDER_TIMEOUT = 3300  # seconds: below the hourly cron interval
+CRAWLER_BACKFILL_TIMEOUT = 0  # a backfill's CLOSESPIDER_TIMEOUT (it takes days); 0: none
+MEMUSAGE_LIMIT_MB = 2048
+MEMUSAGE_WARNING_MB = 1024
+
+# -- Health checks after every crawl (crawler/extensions/verdict.py, crawler/monitoring); alert
+# channels come from the environment
+CRAWLER_VERDICT = True  # false: no checks, no run report, no alert (the feed test spider)
 CRAWLER_HEALTH_MAX_ERRORS = 5
 CRAWLER_HEALTH_MIN_COVERAGE = 0.99
 CRAWLER_HEALTH_MAX_FALLBACK_SHARE = 0.05
@@ -89,7 +101,14 @@ CRAWLER_HEALTH_MAX_NO_BODY_SHARE = 0.05
 CRAWLER_HEALTH_MAX_SOFT_404_SHARE = 0.5
 CRAWLER_HEALTH_MAX_EMPTY_LISTING_SHARE = 0.5
 CRAWLER_HEALTH_MAX_BLOCKED_SHARE = 0.05
+CRAWLER_HEALTH_MAX_LOST_SHARE = 0.1
+# Shares are judged from this many cases, pooled over the latest runs (crawler/monitoring/checks.py).
+CRAWLER_HEALTH_MIN_JUDGED = 20
 CRAWLER_HEALTH_MAX_HOURS_WITHOUT_NEW = 24.0
+CRAWLER_ALERT_REPEAT_HOURS = 6.0  # a streak of the same failure alerts once per this many hours
+
+# -- Progress of long runs (crawler/extensions/progress.py) -----------------------------------
+CRAWLER_PROGRESS_MINUTES = 10.0  # without a terminal: one plain line this often; 0: none
 
 # -- Browser for client-rendered pages (scrapy-playwright, Debian's Chromium) ----------------
 # Our handler starts Playwright only at the first page that needs it (crawler/browser.py).

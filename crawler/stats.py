@@ -1,8 +1,18 @@
 """Names of the project's own stats, written by the spider and the extractor and read by the
-run report (`crawler/run.py`): one constant (or one function, for a family) per name, so a
+run report (`crawler/monitoring/report.py`): one constant (or one function, for a family) per name, so a
 writer and its reader cannot drift apart. Scrapy's own stats keep their names."""
 
 from __future__ import annotations
+
+# Every discovered article accounted for (the run report's `articles`): discovered = not fetched
+# (KNOWN, GONE_SKIPPED) + fetched, and each fetched one ends once: `item`, `skipped/<reason>` or
+# `failed/<cause>`. The rest is unaccounted: dropped where no callback of ours sees it (Scrapy's
+# duplicate filter, a middleware), or still in flight when the run was stopped.
+ARTICLES_DISCOVERED = "cri/articles/discovered"
+ARTICLE_ENDED = "cri/articles/ended/"  # + item | skipped/<reason> | failed/<cause>
+STORED_NEW = "store/new"  # first versions made durable (written, fsynced, committed)
+STORED_UPDATED = "store/updated"  # later versions made durable
+BLOCKED_UNRECOVERED = "cri/blocked/unrecovered"  # 403/429 that left an article or listing unread
 
 # Article pages
 ARTICLES_PARSED = "cri/pages/articles_parsed"  # article pages read to the end (item or not)
@@ -29,17 +39,26 @@ API_NO_BODY = "cri/api/no_body"  # an article without a body: the page is asked 
 BROWSER_REQUESTS = "cri/browser/requests"  # shells sent to the browser
 BROWSER_STARTED = "cri/browser/started"  # Playwright started (once, at the first shell)
 
-# Listings
-LISTING_ANSWERS = "cri/listing/answers"
+# Discovery: API listings and sitemaps, counted apart (a report shows which path died)
+LISTING_REQUESTED = "cri/listing/requested"
+LISTING_ANSWERS = "cri/listing/answers"  # readable listing answers
+SITEMAP_REQUESTED = "cri/sitemap/requested"
+SITEMAP_ANSWERS = "cri/sitemap/answers"  # readable sitemaps
+SITEMAP_ARTICLE_LINKS = "cri/sitemap/article_links"
 LISTING_WITHOUT_ARTICLE_LINK = "cri/listing/without_article_link"
 LISTING_NO_NEW_ARTICLE = "cri/listing/no_new_article"
 LISTING_STOPPED_EMPTY = "cri/listing/stopped_empty"
 LISTING_PAGE_CAP = "cri/listing/page_cap"
+LISTING_OLDEST_DAY = "cri/listing/oldest_day"  # ISO date of the oldest article card seen
 
 # Encoding of pages
 UTF8_UNDER_LATIN = "cri/encoding/utf8_under_latin_charset"
 REPLACEMENT_CHARS = "cri/encoding/replacement_chars"
 PAGES_WITH_REPLACEMENTS = "cri/encoding/pages_with_replacements"
+
+
+def article_ended(how: str) -> str:
+    return ARTICLE_ENDED + how
 
 
 def skipped(reason: str) -> str:

@@ -71,6 +71,7 @@ from crawler.archive.layout import (
 )
 from crawler.context import CrawlContext
 from crawler.items import Article
+from crawler.stats import STORED_NEW, STORED_UPDATED
 from pipelines import archive_context, item_fields
 
 if TYPE_CHECKING:
@@ -303,6 +304,10 @@ class StorePipeline:
                        exc, 0)
             return False
         self.stats.inc_value("store/items", len(records))
+        # What the run report calls new and updated: only what is durable.
+        new = sum(entry.version == 1 for _, entry in records)
+        self.stats.inc_value(STORED_NEW, new)
+        self.stats.inc_value(STORED_UPDATED, len(records) - new)
         self.stats.inc_value("store/batches")
         self.stats.inc_value("store/bytes", len(data))
         return True

@@ -14,7 +14,6 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
@@ -24,7 +23,7 @@ from crawler.config import CrawlerConfig
 from crawler.context import CrawlContext
 from crawler.editions import Edition
 from crawler.extract import Answer, Gate, Item, Need, Needed, Outcome, Skip, Via, extract
-from crawler.fetching import ARTICLE_PRIORITY, Fetcher, Lead
+from crawler.fetching import ARTICLE_PRIORITY, BLOCKED, GONE, Fetcher, Lead, failure_cause
 from crawler.incremental import no_fetch_needed
 from crawler.options import ARGUMENTS, CrawlOptions
 from crawler.pagination import Walk, next_page
@@ -61,6 +60,8 @@ class CriSpider(scrapy.Spider):
         # The edition argument, before any component builds the context from the settings.
         crawler.settings.set("CRAWLER_EDITION", spider.options.edition.name, priority="cmdline")
         context = CrawlContext.of(crawler)
+        if spider.options.since:  # a backfill takes days: its own bound (unless -s gives one)
+            crawler.settings.set("CLOSESPIDER_TIMEOUT", context.config.backfill_timeout, priority="spider")
         spider.config, spider.edition = context.config, context.edition
         spider.fetch = Fetcher(spider.edition, spider.options.base_url, spider.config.browser_timeout_ms)
         return spider
@@ -83,7 +84,7 @@ class CriSpider(scrapy.Spider):
     def parse_robots(self, response: Response) -> Iterator[Request]:
         found = list(sitemap_urls_from_robots(response.body, base_url=response.url))
         for url in found or [f"https://{self.edition.canonical_host}{self.edition.sitemap_path}"]:
-            yield self.fetch.get(url, callback=self.parse_sitemap, errback=self.on_discovery_error)
+            yield self._sitemap_request(url)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         try:
@@ -91,14 +92,21 @@ class CriSpider(scrapy.Spider):
         except Exception as exc:  # lxml raises several types on hostile input
             self._skip("sitemap_unreadable", response.url, str(exc))
             return
+        self.crawler.stats.inc_value(stats.SITEMAP_ANSWERS)
         for entry in sitemap:
             loc = entry.get("loc", "")
             if sitemap.type == "sitemapindex":
                 if classify(loc, self.edition) is not None:
-                    yield self.fetch.get(loc, callback=self.parse_sitemap,
-                                         errback=self.on_discovery_error)
+                    yield self._sitemap_request(loc)
             elif not self.options.before_since(entry.get("lastmod", "")[:10]):
+                ref = classify(loc, self.edition)
+                if ref is not None and ref.kind is Kind.ARTICLE:
+                    self.crawler.stats.inc_value(stats.SITEMAP_ARTICLE_LINKS)
                 yield from self._follow(loc)
+
+    def _sitemap_request(self, url: str) -> Request:
+        self.crawler.stats.inc_value(stats.SITEMAP_REQUESTED)
+        return self.fetch.get(url, callback=self.parse_sitemap, errback=self.on_discovery_error)
 
     def parse_listing(self, response: Response, ref: PageRef, walk: Walk) -> Iterator[Request]:
         try:
@@ -126,6 +134,8 @@ class CriSpider(scrapy.Spider):
                 yield from requests
         for link in module_links(result):
             yield from self._listing(classify(link, self.edition))
+        if days:
+            self.crawler.stats.min_value(stats.LISTING_OLDEST_DAY, min(days).isoformat())
         if not article_links:
             self.crawler.stats.inc_value(stats.LISTING_WITHOUT_ARTICLE_LINK)
         if not unseen:
@@ -164,6 +174,7 @@ class CriSpider(scrapy.Spider):
             self.crawler.stats.inc_value(stats.DUPLICATE_LINK)
             return
         self.seen_articles.add(ref.id)
+        self.crawler.stats.inc_value(stats.ARTICLES_DISCOVERED)
         if why := no_fetch_needed(self.archive, ref, card, self.edition, self.config):
             self.crawler.stats.inc_value(why)
             return
@@ -194,8 +205,10 @@ class CriSpider(scrapy.Spider):
             yield retry
             return
         if isinstance(outcome, Item):
+            self.crawler.stats.inc_value(stats.article_ended("item"))
             yield outcome.article
         elif isinstance(outcome, Skip):
+            self.crawler.stats.inc_value(stats.article_ended(f"skipped/{outcome.reason}"))
             if outcome.reason == "soft_404":
                 self._gone(lead.ref, 404, stats.GONE_SOFT_404)
             self._skip(outcome.reason, lead.ref.url, outcome.detail)
@@ -219,8 +232,10 @@ class CriSpider(scrapy.Spider):
         if retry := self._at_next_address(lead):
             yield retry
             return
-        status = failure.value.response.status if failure.check(HttpError) else None
-        if status in (404, 410):  # 5xx and timeouts are not gone: the next run tries again
+        cause = self._failed(failure)
+        self.crawler.stats.inc_value(stats.article_ended(f"failed/{cause}"))
+        if cause in GONE:  # 5xx and timeouts are not gone: the next run tries again
+            status = failure.value.response.status
             self._gone(lead.ref, status, stats.gone(status))
         self._skip("fetch_failed", lead.ref.url, failure.getErrorMessage())
 
@@ -231,7 +246,14 @@ class CriSpider(scrapy.Spider):
             self.crawler.stats.inc_value(stat)
 
     def on_discovery_error(self, failure: Failure) -> None:
+        self._failed(failure)
         self._skip("discovery_failed", failure.request.url, failure.getErrorMessage())  # type: ignore[attr-defined]
+
+    def _failed(self, failure: Failure) -> str:
+        """Why a request failed for good; a block that cost a page is counted."""
+        if (cause := failure_cause(failure)) in BLOCKED:
+            self.crawler.stats.inc_value(stats.BLOCKED_UNRECOVERED)
+        return cause
 
     def _at_next_address(self, lead: Lead, outcome: Outcome | None = None) -> Request | None:
         """The article at its next address, when this one did not have it (or failed)."""
@@ -241,6 +263,7 @@ class CriSpider(scrapy.Spider):
         return self._page_request(elsewhere)
 
     def _listing_request(self, ref: PageRef, walk: Walk) -> Request:
+        self.crawler.stats.inc_value(stats.LISTING_REQUESTED)
         return self.fetch.api(walk.url(ref.url), callback=self.parse_listing,
                               errback=self.on_discovery_error, cb_kwargs={"ref": ref, "walk": walk})
 

@@ -1,5 +1,8 @@
-"""`scrapy crawl` that checks spider arguments first (a bad one is one line, exit 2) and
-exits 1 when the crawl did not finish normally (`store_failed`, `shutdown`, ...)."""
+"""`scrapy crawl` that checks spider arguments, settings and alert channels first (a bad one is
+one line, exit 2) and exits 1 when the crawl did not finish normally (`store_failed`,
+`shutdown`, `closespider_timeout`, ...), as Scrapy's own exit codes go: an unhealthy verdict of
+a finished crawl is in the log, `runs.jsonl` and the alerts, not in the exit code (a Scrapyd
+job has none to give). `cri-crawler run` exits with the verdict."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from crawler.config import ConfigError, check_scrapy_settings
+from crawler.config import AlertConfig, ConfigError, check_scrapy_settings
 
 
 class Command(ScrapyCrawlCommand):
@@ -24,6 +27,7 @@ class Command(ScrapyCrawlCommand):
             try:
                 check_scrapy_settings(self.settings)
                 check(self.settings, **opts.spargs)
+                AlertConfig.from_environ()  # the verdict's alert channels
             except (UsageError, ConfigError) as exc:
                 print(f"scrapy crawl {args[0]}: error: {exc}", file=sys.stderr)
                 self.exitcode = 2

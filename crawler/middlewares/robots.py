@@ -103,6 +103,7 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
         self.user_agent: str = settings["ROBOTSTXT_USER_AGENT"] or settings["USER_AGENT"]
         self._hosts: dict[str, RobotParser | None | _Pending] = {}  # netloc -> rules
         self._crawl_delays: dict[str, float] = {}  # netloc -> Crawl-delay (s)
+        self._forbidding: set[str] = set()  # hosts whose rules forbade a request (warned once)
         self._floors: dict[str, float] = {}  # download slot key -> minimum delay (s)
         self._jitters: dict[str, float] = {}  # download slot key -> its jitter before narrowing
 
@@ -195,7 +196,14 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
             self.stats.inc_value("robots/denied_requests")
             logger.debug("Dropped, robots.txt of %s unavailable: %s", netloc, request)
             raise IgnoreRequest(f"robots.txt of {netloc} unavailable: host closed for this run")
-        super().process_request_2(rp, request)  # IgnoreRequest when a rule forbids it
+        try:
+            super().process_request_2(rp, request)  # IgnoreRequest when a rule forbids it
+        except IgnoreRequest:
+            if netloc not in self._forbidding:
+                self._forbidding.add(netloc)
+                logger.warning("robots.txt of %s forbids %s: not fetched, nor any other page it "
+                               "forbids (counted: robotstxt/forbidden)", netloc, request.url)
+            raise
         delay = self._crawl_delays.get(netloc)
         if delay is not None:
             self._add_floor(self._downloader.get_slot_key(request), delay)

@@ -1,10 +1,10 @@
 """Health of the hourly runs: checks on each run report and its history (`checks`), the run
 history in `<data_dir>/runs.jsonl` (`history`; the file's name is in crawler/archive/layout.py),
-and alerts for an unhealthy run (`alerts`)."""
+and alerts, once per streak of the same failure, and a recovery (`alerts`)."""
 
 from __future__ import annotations
 
-from crawler.monitoring.alerts import notify
+from crawler.monitoring.alerts import announce
 from crawler.monitoring.checks import CHECKS, Check, CheckResult, evaluate, verdict
 from crawler.monitoring.history import HISTORY_LIMIT, append_report, read_history
 
@@ -13,9 +13,9 @@ __all__ = [
     "HISTORY_LIMIT",
     "Check",
     "CheckResult",
+    "announce",
     "append_report",
     "evaluate",
-    "notify",
     "read_history",
     "verdict",
 ]

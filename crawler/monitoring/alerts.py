@@ -1,11 +1,22 @@
-"""Alerts for an unhealthy run: always one ERROR log line; a webhook POST and an e-mail when
-`AlertConfig` (from the environment) configures them.
+"""Alerts on the run verdict, once per streak: `announce(report, history, ...)` decides what a
+run says and on which channels, and returns what it did (the report keeps it under `alert`, so
+the next run can see what was sent).
 
-A channel that fails logs one WARNING, without traceback (cron mails stderr), and changes
-nothing else: the exit code is the verdict's. Secrets stay out of logs, reports and messages:
-the webhook URL (it may hold a token) is shown as scheme and host only, the SMTP password never,
-and every text that leaves this module about a failure is scrubbed of both. Standard library
-only (urllib, smtplib, email): nothing to install on the machine that runs cron.
+A streak is the consecutive unhealthy runs, ending with this one, that fail the same set of
+checks. Its first run alerts (`failure`); later runs of it stay quiet (`suppressed`: one ERROR
+log line, no webhook, no e-mail) until `repeat_hours` have passed since the last alert of the
+streak (`reminder`). A different set of failing checks is a new streak and alerts at once. The
+first healthy run after an unhealthy period in which an alert went out says so once
+(`recovery`). Every message says what failed, since when (the streak's first run, and how many
+runs), and each failing check's hint (what to look at first).
+
+The log always gets the verdict of an unhealthy run; webhook POST and e-mail when `AlertConfig`
+(from the environment) configures them. A channel that fails logs one WARNING, without traceback
+(cron mails stderr), and changes nothing else: the exit code is the verdict's. Secrets stay out
+of logs, reports and messages: the webhook URL (it may hold a token) is shown as scheme and host
+only, the SMTP password never, and every text that leaves this module about a failure is
+scrubbed of both. Standard library only (urllib, smtplib, email): nothing to install on the
+machine that runs cron.
 """
 
 from __future__ import annotations
@@ -20,6 +31,8 @@ import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
@@ -27,46 +40,144 @@ from urllib.parse import parse_qsl, urlsplit
 
 from crawler import __version__
 from crawler.config import AlertConfig
-from crawler.monitoring.checks import CHECKS
+from crawler.monitoring.checks import CHECKS, HEALTHY, parse_time
 
 logger = logging.getLogger(__name__)
 
+FAILURE, REMINDER, SUPPRESSED = "failure", "reminder", "suppressed"
+RECOVERY, NONE = "recovery", "none"
+SENT = frozenset({FAILURE, REMINDER})  # the kinds that went out on the channels for a streak
+
 _DESCRIPTIONS = {check.name: check.description for check in CHECKS}
+_HINTS = {check.name: check.hint for check in CHECKS}
 _MAX_RESPONSE = 64 * 1024  # read (and drop) at most this much of the webhook's answer
+# Runs are compared by their start times, which cron sets; these drift by seconds from one run
+# to the next. Without slack, a 6-hour reminder on hourly runs would come after 6 or 7 hours
+# at random.
+_SLACK = timedelta(minutes=1)
 
 
-def notify(
-    report: Mapping[str, Any], config: AlertConfig, data_dir: str | os.PathLike[str] | None = None
-) -> dict[str, bool]:
-    """Report an unhealthy run on every configured channel; never raises. Returns, for each
-    channel tried (`log`, `webhook`, `email`), whether it was delivered."""
+@dataclass(frozen=True)
+class Decision:
+    """What a run says: the kind of message, the streak it belongs to, the checks it names."""
+
+    kind: str  # FAILURE, REMINDER, SUPPRESSED, RECOVERY or NONE
+    streak_since: str | None = None  # `started` of its first run (RECOVERY: of the unhealthy ones)
+    streak_runs: int = 0  # its runs, this one included (RECOVERY: the unhealthy runs before)
+    failing: tuple[dict[str, Any], ...] = ()  # RECOVERY: the checks the last unhealthy run failed
+    alerted: str | None = None  # SUPPRESSED: `started` of the run whose alert went out last
+    next_reminder: str | None = None  # when the streak may alert again, if it goes on
+
+
+def announce(
+    report: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]],
+    config: AlertConfig,
+    *,
+    repeat_hours: float,
+    now: datetime,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
+    """Decide what this run says (see the module's docstring) and say it; never raises.
+
+    `history` holds earlier reports, oldest first (`read_history`), with or without this one.
+    Runs are timed by their `started`; `now` stands in when this report has none. Returns what
+    the caller stores in the report under `alert`: `kind`, `streak_since`, `streak_runs`,
+    `next_reminder` and `delivered` (for each channel tried, `log`, `webhook`, `email`, whether
+    it was delivered; empty when nothing was said)."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    try:
+        decision = decide(report, history, repeat_hours=repeat_hours, now=now)
+    except Exception as exc:  # noqa: BLE001 - a bad history must not silence an alert
+        reason = _one_line(_describe_exception(exc))
+        logger.warning("alert: cannot read the run history (%s)", reason)
+        healthy = _healthy(report)
+        decision = Decision(
+            NONE if healthy else FAILURE,
+            streak_runs=0 if healthy else 1,
+            failing=() if healthy else tuple(failing_checks(report)),
+        )
     where = os.path.abspath(data_dir) if data_dir is not None else report.get("data_dir")
+    delivered: dict[str, bool] = {}
+    if decision.kind == RECOVERY:
+        logger.info("%s", _one_line(summary(report, decision, where)))
+        delivered = {"log": True, **_send(report, decision, config, where)}
+    elif decision.kind in SENT:
+        logger.error("%s", _one_line(summary(report, decision, where)))
+        delivered = {"log": True, **_send(report, decision, config, where)}
+    elif decision.kind == SUPPRESSED:
+        logger.error("%s", _one_line(summary(report, decision, where)))
+        delivered = {"log": True}
+    return {
+        "kind": decision.kind,
+        "streak_since": decision.streak_since,
+        "streak_runs": decision.streak_runs,
+        "next_reminder": decision.next_reminder,
+        "delivered": delivered,
+    }
+
+
+def decide(
+    report: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]],
+    *,
+    repeat_hours: float,
+    now: datetime,
+) -> Decision:
+    """The streak logic alone, without sending anything (see the module's docstring). Reports
+    of the history without `alert` (older ones) count as runs for which nothing was sent."""
+    run = report.get("run")
+    earlier = [
+        r for r in history if isinstance(r, Mapping) and (run is None or r.get("run") != run)
+    ]
+    if _healthy(report):
+        period: list[Mapping[str, Any]] = []  # the unhealthy runs right before this one
+        for previous in reversed(earlier):
+            if _healthy(previous):
+                break
+            period.append(previous)
+        period.reverse()
+        if not any(_alert_kind(r) in SENT for r in period):
+            return Decision(NONE)
+        return Decision(
+            RECOVERY,
+            streak_since=_started(period[0]),
+            streak_runs=len(period),
+            failing=tuple(failing_checks(period[-1])),
+        )
+
     failing = failing_checks(report)
-    logger.error("%s", _one_line(summary(report, failing, where)))
-    delivered = {"log": True}
-    secrets = _Secrets(config)
-    if config.webhook_url:
-        delivered["webhook"] = _deliver(
-            "webhook",
-            secrets.webhook_shown,
-            secrets,
-            lambda: _post_webhook(config, payload(report, failing, where)),
-        )
-    if config.smtp_host:
-        delivered["email"] = _deliver(
-            "e-mail",
-            f"{config.smtp_host}:{config.smtp_port}",
-            secrets,
-            lambda: _send_email(config, email_message(report, failing, where, config)),
-        )
-    return delivered
+    names = _names(failing)
+    streak: list[Mapping[str, Any]] = []  # the earlier runs of this streak
+    for previous in reversed(earlier):
+        if _healthy(previous) or _names(failing_checks(previous)) != names:
+            break
+        streak.append(previous)
+    streak.reverse()
+    this_time = parse_time(report.get("started")) or now
+    repeat = timedelta(hours=repeat_hours)
+    since = _started(streak[0]) if streak else (_started(report) or this_time.isoformat())
+    shared = {"streak_since": since, "streak_runs": len(streak) + 1, "failing": tuple(failing)}
+    alerted = next((r for r in reversed(streak) if _alert_kind(r) in SENT), None)
+    if alerted is None:
+        return Decision(FAILURE, next_reminder=(this_time + repeat).isoformat(), **shared)
+    alerted_at = parse_time(alerted.get("started"))
+    if alerted_at is None or this_time - alerted_at >= repeat - _SLACK:
+        return Decision(REMINDER, next_reminder=(this_time + repeat).isoformat(), **shared)
+    return Decision(
+        SUPPRESSED,
+        alerted=alerted_at.isoformat(),
+        next_reminder=(alerted_at + repeat).isoformat(),
+        **shared,
+    )
 
 
 def failing_checks(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The report's checks that are not ok (as dicts)."""
-    checks = report.get("checks") or []
+    checks = report.get("checks")
     result = []
-    for check in checks:
+    for check in checks if isinstance(checks, (list, tuple)) else ():
         as_dict = check.as_dict() if hasattr(check, "as_dict") else check
         if isinstance(as_dict, Mapping) and not as_dict.get("ok", False):
             result.append(dict(as_dict))
@@ -86,6 +197,8 @@ def key_figures(report: Mapping[str, Any]) -> dict[str, Any]:
         "finish_reason": report.get("finish_reason"),
         "requests": report.get("requests"),
         "responses": report.get("responses"),
+        "discovered": articles.get("discovered"),
+        "lost": articles.get("lost"),
         "new": articles.get("new"),
         "updated": articles.get("updated"),
         "unchanged": articles.get("unchanged"),
@@ -95,55 +208,90 @@ def key_figures(report: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def summary(report: Mapping[str, Any], failing: Sequence[Mapping[str, Any]], data_dir: Any) -> str:
-    """The one line: run, verdict, each failing check with value and threshold, data dir."""
-    parts = [_describe_check(c) for c in failing] or ["no failing check recorded"]
-    verdict = report.get("verdict") or "unhealthy"
+def summary(report: Mapping[str, Any], decision: Decision, data_dir: Any) -> str:
+    """The one line: what failed, since when, what to look at first, and the data dir."""
+    run = report.get("run")
+    checks = "; ".join(_describe_check(c) for c in decision.failing) or "no failing check recorded"
+    since = _since(decision)
     where = f" (data dir {data_dir})" if data_dir else ""
-    return f"run {report.get('run')} {verdict}: {'; '.join(parts)}{where}"
+    if decision.kind == RECOVERY:
+        return f"run {run} healthy again: recovered from {checks}; unhealthy {since}{where}"
+    hints = _hints_line(decision.failing)
+    if decision.kind == SUPPRESSED:
+        head = (
+            f"run {run} unhealthy, a continuing streak (alert sent for the run of "
+            f"{decision.alerted}; next reminder due at {decision.next_reminder})"
+        )
+    elif decision.kind == REMINDER:
+        head = f"run {run} still unhealthy (reminder)"
+    else:
+        head = f"run {run} {report.get('verdict') or 'unhealthy'}"
+    return f"{head}: {checks}; failing {since}{hints}{where}"
 
 
-def payload(
-    report: Mapping[str, Any], failing: Sequence[Mapping[str, Any]], data_dir: Any
-) -> dict[str, Any]:
+def payload(report: Mapping[str, Any], decision: Decision, data_dir: Any) -> dict[str, Any]:
     """The webhook's JSON body; `text` is the summary line, for chat webhooks that show it."""
+    recovered = decision.kind == RECOVERY
+    checks = [_with_hint(c) for c in decision.failing]
     return {
+        "kind": decision.kind,
         "run": report.get("run"),
-        "verdict": report.get("verdict") or "unhealthy",
+        "verdict": report.get("verdict") or ("healthy" if recovered else "unhealthy"),
         "host": socket.gethostname(),
         "data_dir": data_dir,
-        "failing": list(failing),
+        "streak_since": decision.streak_since,
+        "streak_runs": decision.streak_runs,
+        "next_reminder": None if recovered else decision.next_reminder,
+        "failing": [] if recovered else checks,
+        "recovered": checks if recovered else [],
         "figures": key_figures(report),
-        "text": f"cri-crawler on {socket.gethostname()}: {summary(report, failing, data_dir)}",
+        "text": f"cri-crawler on {socket.gethostname()}: {summary(report, decision, data_dir)}",
     }
 
 
 def email_message(
-    report: Mapping[str, Any],
-    failing: Sequence[Mapping[str, Any]],
-    data_dir: Any,
-    config: AlertConfig,
+    report: Mapping[str, Any], decision: Decision, data_dir: Any, config: AlertConfig
 ) -> EmailMessage:
     host = socket.gethostname()
     sender = config.email_from or "cri-crawler@localhost"
     message = EmailMessage()
-    names = ", ".join(str(c.get("name")) for c in failing) or "no failing check recorded"
-    message["Subject"] = f"[cri-crawler] unhealthy run on {host}: {names}"
+    names = ", ".join(str(c.get("name")) for c in decision.failing) or "no failing check recorded"
+    run = report.get("run")
+    since = _since(decision)
+    if decision.kind == RECOVERY:
+        subject = f"recovered on {host}: {names}"
+        lines = [
+            f"The cri-crawler run {run} on {host} is healthy again.",
+            "",
+            f"It was unhealthy {since}. The last unhealthy run failed:",
+        ]
+    elif decision.kind == REMINDER:
+        subject = f"still unhealthy on {host} since {decision.streak_since}: {names}"
+        lines = [f"The cri-crawler run {run} on {host} is still unhealthy (a reminder)."]
+    else:
+        subject = f"unhealthy run on {host}: {names}"
+        state = report.get("verdict") or "unhealthy"
+        lines = [f"The cri-crawler run {run} on {host} is {state}."]
+    if decision.kind != RECOVERY:
+        lines += [
+            "",
+            f"Failing {since}; next reminder at {decision.next_reminder} if it goes on.",
+            "",
+            "Failing checks:",
+        ]
+    message["Subject"] = f"[cri-crawler] {subject}"
     message["From"] = sender
     message["To"] = ", ".join(config.email_to)
     message["Date"] = formatdate(usegmt=True)
     # An explicit domain: make_msgid() would otherwise resolve this host's name (DNS).
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
-    state = report.get("verdict") or "unhealthy"
-    lines = [
-        f"The cri-crawler run {report.get('run')} on {host} is {state}.",
-        "",
-        "Failing checks:",
-    ]
-    for check in failing:
+    for check in decision.failing:
         description = _DESCRIPTIONS.get(str(check.get("name")), "")
         lines.append(f"  - {_describe_check(check)}" + (f": {description}" if description else ""))
-    if not failing:
+        hint = _HINTS.get(str(check.get("name")))
+        if hint:
+            lines.append(f"    look at first: {hint}")
+    if not decision.failing:
         lines.append("  (none recorded)")
     lines += ["", "Key figures:"]
     lines += [f"  {name}: {_json(value)}" for name, value in key_figures(report).items()]
@@ -154,6 +302,68 @@ def email_message(
     ]
     message.set_content("\n".join(lines) + "\n")
     return message
+
+
+def _send(
+    report: Mapping[str, Any], decision: Decision, config: AlertConfig, where: Any
+) -> dict[str, bool]:
+    """The message on every configured channel: for each, whether it was delivered."""
+    delivered = {}
+    secrets = _Secrets(config)
+    if config.webhook_url:
+        delivered["webhook"] = _deliver(
+            "webhook",
+            secrets.webhook_shown,
+            secrets,
+            lambda: _post_webhook(config, payload(report, decision, where)),
+        )
+    if config.smtp_host:
+        delivered["email"] = _deliver(
+            "e-mail",
+            f"{config.smtp_host}:{config.smtp_port}",
+            secrets,
+            lambda: _send_email(config, email_message(report, decision, where, config)),
+        )
+    return delivered
+
+
+# -- history ------------------------------------------------------------------------------------
+
+
+def _healthy(report: Mapping[str, Any]) -> bool:
+    return report.get("verdict") == HEALTHY
+
+
+def _names(failing: Sequence[Mapping[str, Any]]) -> frozenset[str]:
+    return frozenset(str(check.get("name")) for check in failing)
+
+
+def _alert_kind(report: Mapping[str, Any]) -> Any:
+    return _mapping(report.get("alert")).get("kind")
+
+
+def _started(report: Mapping[str, Any]) -> str | None:
+    started = report.get("started")
+    return started if isinstance(started, str) and started else None
+
+
+def _since(decision: Decision) -> str:
+    runs = decision.streak_runs
+    plural = "" if runs == 1 else "s"
+    return f"since {decision.streak_since or 'an unknown time'} ({runs} run{plural})"
+
+
+def _hints_line(failing: Sequence[Mapping[str, Any]]) -> str:
+    hints = [
+        f"{check.get('name')} -> {_HINTS[str(check.get('name'))]}"
+        for check in failing
+        if _HINTS.get(str(check.get("name")))
+    ]
+    return f"; look at first: {'; '.join(hints)}" if hints else ""
+
+
+def _with_hint(check: Mapping[str, Any]) -> dict[str, Any]:
+    return {**check, "hint": _HINTS.get(str(check.get("name")), "")}
 
 
 # -- channels -----------------------------------------------------------------------------------
@@ -170,7 +380,7 @@ def _post_webhook(config: AlertConfig, body: Mapping[str, Any]) -> None:
     assert config.webhook_url
     request = urllib.request.Request(
         config.webhook_url,
-        data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+        data=json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"),
         headers={"Content-Type": "application/json", "User-Agent": f"cri-crawler/{__version__}"},
         method="POST",
     )

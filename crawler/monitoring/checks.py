@@ -4,19 +4,28 @@ the run history), an operator, and the `HealthThresholds` field that holds its t
 `evaluate(report, history, thresholds, now)` runs every check of `CHECKS` and returns one
 `CheckResult` each; the run is healthy when all are ok (`verdict`). A threshold comes from the
 Scrapy setting `CRAWLER_HEALTH_<FIELD>` (crawler/settings.py, read by `HealthThresholds`); a
-missing one is a `ConfigError`, never a silent default. A metric with nothing to measure (a
-share of zero pages, zero listing answers, zero responses) returns `None` and the check passes:
-an hourly run that finds nothing new is a healthy run. Staleness is the job of one check only,
+missing one is a `ConfigError`, never a silent default.
+
+A share (`Share`) is judged only over enough cases: an hourly run makes a dozen requests, and
+one 403 among them is not 8 % of anything. So a share pools this run with the runs before it
+(newest first, at most `POOL_RUNS`) until its denominator reaches `CRAWLER_HEALTH_MIN_JUDGED`;
+with fewer cases in all it is "too few to judge" and passes, unless every one of at least a
+quarter of the minimum went wrong (all pages without a body: no chance, and a fresh archive has
+no runs to pool with). Pooling keeps small runs judged (three broken articles an hour add up
+within a few hours) without letting one odd page decide.
+What matters on its own is judged as a count, never as a share: listing requests of which none
+could be read, a robots.txt unavailable or forbidding all, a run that found no article link
+where earlier runs always did. A metric with nothing to measure returns `None` and passes: an
+hourly run that finds nothing new is a healthy run. Staleness is the job of one check only,
 `hours_without_new`, which looks across the run history.
 
 Why not Spidermon (scrapinghub/spidermon, `pip install spidermon`), whose pattern this is:
 
-- Its monitors are `unittest.TestCase` suites that its Scrapy extension runs inside the crawl
-  process (at spider open/close, or periodically) on that crawl's stats. Our verdict needs what
-  that process does not have, the history of earlier runs in `runs.jsonl`, and it has to come
-  back to `cri-crawler run` as an exit code after the reactor has stopped and the report is
-  written. We would run its suites outside Scrapy with a hand-built data object and read the
-  unittest result back: its framework would wrap four lines of comparison.
+- Its monitors are `unittest.TestCase` suites that its Scrapy extension runs on that crawl's
+  stats. Ours run in an extension too (crawler/extensions/verdict.py), but judge each run against
+  the history of earlier runs in `runs.jsonl`: shares pooled until they have enough cases,
+  `hours_without_new`, `articles_discovered`, alert streaks. Its monitors would need that
+  history handed in by code of ours, and its framework would wrap a few lines of comparison.
 - Its built-in monitors fail the runs we call healthy: `ItemCountMonitor` fails below
   `SPIDERMON_MIN_ITEMS`, and `FieldCoverageMonitor` fails a run without items unless
   `SPIDERMON_FIELD_COVERAGE_SKIP_IF_NO_ITEM` (default False) is set. Most hourly runs find
@@ -27,7 +36,8 @@ Why not Spidermon (scrapinghub/spidermon, `pip install spidermon`), whose patter
 - It would add a dependency tree (jsonschema, python-slugify, and extras) for no check we need.
 
 So we take its shape (`BaseStatMonitor`: a stat, an operator, a threshold setting, a missing
-threshold is an error) and its test style (a boundary table per monitor), not the package.
+threshold is an error; a minimum count before a share is judged) and its test style (a boundary
+table per monitor), not the package.
 """
 
 from __future__ import annotations
@@ -54,6 +64,48 @@ _NEGATION = {"==": "!=", "<=": ">", ">=": "<"}
 _THRESHOLD_FIELDS = frozenset(f.name for f in fields(HealthThresholds))
 
 HEALTHY, UNHEALTHY = "healthy", "unhealthy"
+POOL_RUNS = 24  # a share pools at most this many runs (a day of hourly runs)
+
+
+@dataclass(frozen=True)
+class Share:
+    """A share metric: `part / whole` of a report, each a count (absent is 0)."""
+
+    part: Callable[[Report], float]
+    whole: Callable[[Report], float]
+    unit: str  # what `whole` counts, for messages
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """A share over this run and the runs pooled with it."""
+
+    part: float
+    whole: float
+    runs: int
+
+    def describe(self, unit: str) -> str:
+        over = f" over {self.runs} runs" if self.runs > 1 else ""
+        return f"{_fmt(self.part)} of {_fmt(self.whole)} {unit}{over}"
+
+
+def pool(share: Share, report: Report, history: Sequence[Report], minimum: float) -> Pooled:
+    """`share` of this run, with earlier runs of the same edition added (newest first) while
+    the denominator is below `minimum`. An earlier report that cannot be read is passed over:
+    an old malformed line must not fail today's run."""
+    part, whole, runs = share.part(report), share.whole(report), 1
+    this, edition = report.get("run"), report.get("edition")
+    for earlier in reversed(history):
+        if whole >= minimum or runs >= POOL_RUNS:
+            break
+        if (this is not None and earlier.get("run") == this) or earlier.get("edition", edition) != edition:
+            continue
+        try:
+            more_part, more_whole = share.part(earlier), share.whole(earlier)
+        except (ArithmeticError, LookupError, TypeError, ValueError):
+            continue
+        part, whole, runs = part + more_part, whole + more_whole, runs + 1
+    return Pooled(part, whole, runs)
 
 
 def setting_name(threshold: str) -> str:
@@ -72,6 +124,7 @@ class CheckResult:
     threshold: Any
     setting: str | None  # the setting that holds the threshold; None for a fixed expectation
     message: str
+    pooled: dict[str, float] | None = None  # a share's cases: part, whole, runs pooled
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -79,15 +132,17 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class Check:
-    """A health check as data: `metric(report, history, now) <op> threshold`."""
+    """A health check as data: `metric(report, history, now) <op> threshold`, or a `Share`
+    pooled until it has `min_judged` cases."""
 
     name: str
-    metric: Metric
+    metric: Metric | Share
     op: str
     threshold: str | None  # a HealthThresholds field; None when `fixed` is the expectation
     description: str
     fixed: Any = None  # the expected value of a check that is not configurable
     nothing: str = ""  # why the metric can be None (the check then passes vacuously)
+    hint: str = ""  # what to look at first when it fails (shown in alerts)
 
     def __post_init__(self) -> None:
         if self.op not in OPERATORS:
@@ -96,6 +151,8 @@ class Check:
             raise ValueError(f"check {self.name}: give a threshold field or a fixed value")
         if self.threshold is not None and self.threshold not in _THRESHOLD_FIELDS:
             raise ValueError(f"check {self.name}: HealthThresholds has no field {self.threshold}")
+        if not self.hint:
+            raise ValueError(f"check {self.name}: say what to look at first when it fails (hint)")
 
     @property
     def setting(self) -> str | None:
@@ -113,8 +170,13 @@ class Check:
         self, report: Report, history: Sequence[Report], thresholds: HealthThresholds, now: datetime
     ) -> CheckResult:
         limit = self.limit(thresholds)
+        pooled = None
         try:
-            value = self.metric(report, history, now)
+            if isinstance(self.metric, Share):
+                pooled = pool(self.metric, report, history, thresholds.min_judged)
+                value = pooled.part / pooled.whole if self._judged(pooled, thresholds) else None
+            else:
+                value = self.metric(report, history, now)
             ok = True if value is None else bool(OPERATORS[self.op](value, limit))
         except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
             # A malformed report is a failed check with the reason, not a crash of the cron job.
@@ -122,12 +184,34 @@ class Check:
                 f"{self.name}: cannot be computed from the report ({type(exc).__name__}: {exc})"
             )
             return CheckResult(self.name, False, None, self.op, limit, self.setting, message)
-        if value is None:
+        if pooled is not None:
+            assert isinstance(self.metric, Share)
+            cases = pooled.describe(self.metric.unit)
+            if value is None and pooled.whole == 0:
+                message = f"{self.name}: nothing to measure ({self.nothing})"
+            elif value is None:
+                message = (f"{self.name}: too few to judge ({cases}; judged from "
+                           f"{_fmt(thresholds.min_judged)}, CRAWLER_HEALTH_MIN_JUDGED)")
+            else:
+                shown = self.op if ok else _NEGATION[self.op]
+                message = f"{self.name} {_fmt(value)} {shown} {_fmt(limit)} ({cases})"
+        elif value is None:
             message = f"{self.name}: nothing to measure ({self.nothing})"
         else:
             shown = self.op if ok else _NEGATION[self.op]
             message = f"{self.name} {_fmt(value)} {shown} {_fmt(limit)}"
-        return CheckResult(self.name, ok, value, self.op, limit, self.setting, message)
+        judged_over = None if pooled is None else asdict(pooled)
+        return CheckResult(self.name, ok, value, self.op, limit, self.setting, message, judged_over)
+
+
+    def _judged(self, pooled: Pooled, thresholds: HealthThresholds) -> bool:
+        """Enough cases; or, from a quarter of them, cases that all went wrong (every page
+        without a body, every request blocked): that is no chance, and a fresh archive has no
+        earlier runs to pool with."""
+        if pooled.whole >= thresholds.min_judged:
+            return True
+        all_wrong = pooled.part == pooled.whole if self.op == "<=" else pooled.part == 0
+        return all_wrong and pooled.whole >= max(1.0, thresholds.min_judged / 4)
 
 
 def evaluate(
@@ -170,11 +254,6 @@ def _count(value: Any) -> float:
     return value
 
 
-def _share(part: Any, whole: Any) -> float | None:
-    whole = _count(whole)
-    return None if whole == 0 else _count(part) / whole
-
-
 def _finish_reason(report: Report, history: Sequence[Report], now: datetime) -> Any:
     return report.get("finish_reason") or "(none)"
 
@@ -183,54 +262,89 @@ def _errors(report: Report, history: Sequence[Report], now: datetime) -> Any:
     return _count(report.get("errors"))
 
 
-def _coverage(field: str) -> Metric:
-    def metric(report: Report, history: Sequence[Report], now: datetime) -> float | None:
+def _in(key: str, field: str) -> Callable[[Report], float]:
+    """A counter `report[key][field]`."""
+    return lambda report: _count(_section(report, key).get(field))
+
+
+def _parsed(report: Report) -> float:
+    return _count(_section(report, "pages").get("articles_parsed"))
+
+
+def _with(field: str) -> Callable[[Report], float]:
+    """Parsed article pages with that field (the report keeps the share)."""
+
+    def part(report: Report) -> float:
         value = _section(report, "coverage").get(field)
         if value is None:
-            parsed = _count(_section(report, "pages").get("articles_parsed"))
-            if parsed:
-                raise ValueError(f"coverage.{field} is missing though {parsed} pages were parsed")
-            return None
-        return _count(value)
+            if _parsed(report):
+                raise ValueError(f"coverage.{field} is missing though pages were parsed")
+            return 0
+        return _count(value) * _parsed(report)
 
-    metric.__name__ = f"coverage_{field}"
-    return metric
+    return part
 
 
-def _fallback_share(report: Report, history: Sequence[Report], now: datetime) -> float | None:
-    extraction = _section(report, "extraction")
-    return _share(extraction.get("fallback"), sum(_count(v) for v in extraction.values()))
+def _extracted(report: Report) -> float:
+    return sum(_count(v) for v in _section(report, "extraction").values())
 
 
-def _no_body_share(report: Report, history: Sequence[Report], now: datetime) -> float | None:
+def _answered(report: Report) -> float:
     pages = _section(report, "pages")
-    return _share(pages.get("no_body"), pages.get("articles_parsed"))
+    return _count(pages.get("articles_parsed")) + _count(pages.get("soft_404"))
 
 
-def _soft_404_share(report: Report, history: Sequence[Report], now: datetime) -> float | None:
-    pages = _section(report, "pages")
-    soft = _count(pages.get("soft_404"))
-    return _share(soft, _count(pages.get("articles_parsed")) + soft)
-
-
-def _empty_listing_share(report: Report, history: Sequence[Report], now: datetime) -> float | None:
+def _listing_requests(report: Report) -> float:
     listings = _section(report, "listings")
-    return _share(listings.get("without_article_link"), listings.get("answers"))
+    requested = listings.get("requested")  # reports before it was counted: the answers
+    return _count(listings.get("answers") if requested is None else requested)
 
 
-def _blocked_share(report: Report, history: Sequence[Report], now: datetime) -> float | None:
-    responses = _section(report, "responses")
-    blocked = sum(_count(n) for code, n in responses.items() if str(code) in ("403", "429"))
-    return _share(blocked, sum(_count(n) for n in responses.values()))
+def _listings_empty(report: Report) -> float:
+    listings = _section(report, "listings")
+    return _count(listings.get("without_article_link")) + _count(listings.get("unreadable"))
+
+
+def _leads(report: Report) -> float:
+    """Articles fetched and listing pages requested: what a block can cost."""
+    return _count(_section(report, "articles").get("fetched")) + _count(
+        _section(report, "listings").get("requested"))
+
+
+def _listings_unreadable(report: Report, history: Sequence[Report], now: datetime) -> Any:
+    """Listing requests, when none of them gave a readable listing (else 0)."""
+    listings = _section(report, "listings")
+    return 0 if _count(listings.get("answers")) else _count(listings.get("requested"))
+
+
+def _articles_discovered(report: Report, history: Sequence[Report], now: datetime) -> Any:
+    """Article links found, when the runs before found some in most runs; None when the
+    history does not say what is normal (fewer than 3 earlier runs counted them)."""
+    this = report.get("run")
+    counted = [
+        r["articles"]["discovered"] for r in history[-POOL_RUNS:]
+        if r.get("run") != this and isinstance(r.get("articles"), Mapping)
+        and isinstance(r["articles"].get("discovered"), int)
+        and r.get("edition", report.get("edition")) == report.get("edition")
+    ]
+    if len(counted) < 3 or sum(n > 0 for n in counted) * 2 <= len(counted):
+        return None
+    return _count(_section(report, "articles").get("discovered"))
+
+
+def _robots_forbade_all(report: Report, history: Sequence[Report], now: datetime) -> Any:
+    """Requests robots.txt forbade, in a run that read no listing and no article (else 0)."""
+    read = _count(_section(report, "listings").get("answers")) + _answered(report)
+    return 0 if read else _count(report.get("robots_forbidden"))
 
 
 def _robots_unavailable(report: Report, history: Sequence[Report], now: datetime) -> Any:
     return _count(report.get("robots_unavailable"))
 
 
-def _started(report: Report) -> datetime | None:
-    """When a run started (aware; a naive time is UTC); None when absent or unreadable."""
-    value = report.get("started")
+def parse_time(value: Any) -> datetime | None:
+    """An ISO time of a report as an aware datetime (a naive one is UTC); None when it is not
+    one."""
     if not isinstance(value, str):
         return None
     try:
@@ -238,6 +352,10 @@ def _started(report: Report) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _started(report: Report) -> datetime | None:
+    return parse_time(report.get("started"))
 
 
 def _found_new(report: Report) -> bool:
@@ -267,92 +385,99 @@ def _hours_without_new(report: Report, history: Sequence[Report], now: datetime)
 
 CHECKS: tuple[Check, ...] = (
     Check(
-        "finish_reason",
-        _finish_reason,
-        "==",
-        None,
-        "the crawl ended normally (Scrapy's finish reason)",
+        "finish_reason", _finish_reason, "==", None,
+        "the crawl ended normally (Scrapy's finish reason; a run stopped by CLOSESPIDER_TIMEOUT, "
+        "MEMUSAGE_LIMIT_MB, the store or a signal did not)",
         fixed="finished",
+        hint="the end of the run's log: what stopped it (a timeout, memory, the store, a signal)",
     ),
-    Check("errors", _errors, "<=", "max_errors", "ERROR log lines in the run"),
-    Check(
-        "coverage_headline",
-        _coverage("headline"),
-        ">=",
-        "min_coverage",
-        "share of parsed article pages with a headline",
-        nothing="no article page parsed",
-    ),
-    Check(
-        "coverage_published",
-        _coverage("published"),
-        ">=",
-        "min_coverage",
-        "share of parsed article pages with a publication time",
-        nothing="no article page parsed",
+    Check("errors", _errors, "<=", "max_errors", "ERROR log lines in the run",
+          hint="the ERROR lines of the run's log"),
+    *(
+        Check(
+            f"coverage_{field}", Share(_with(field), _parsed, "article pages"), ">=",
+            "min_coverage", f"share of parsed article pages with a {what}",
+            nothing="no article page parsed",
+            hint=f"an article page without one: the {what}'s selector for its era",
+        )
+        for field, what in (("headline", "headline"), ("published", "publication time"),
+                            ("body", "body"))
     ),
     Check(
-        "coverage_body",
-        _coverage("body"),
-        ">=",
-        "min_coverage",
-        "share of parsed article pages with a body",
-        nothing="no article page parsed",
-    ),
-    Check(
-        "fallback_share",
-        _fallback_share,
-        "<=",
+        "fallback_share", Share(_in("extraction", "fallback"), _extracted, "items"), "<=",
         "max_fallback_share",
         "share of items extracted by the generic fallback (a layout change)",
         nothing="no item extracted",
+        hint="an article the fallback read: has the markup of its era changed?",
     ),
     Check(
-        "no_body_share",
-        _no_body_share,
-        "<=",
+        "no_body_share", Share(_in("pages", "no_body"), _parsed, "article pages"), "<=",
         "max_no_body_share",
         "share of article pages where no body was found (a layout change)",
         nothing="no article page parsed",
+        hint="an article page the log says had no body: its body container",
     ),
     Check(
-        "soft_404_share",
-        _soft_404_share,
-        "<=",
+        "soft_404_share", Share(_in("pages", "soft_404"), _answered, "article answers"), "<=",
         "max_soft_404_share",
         "share of article answers that were the platform's not-found page (a changed URL scheme)",
         nothing="no article answer",
+        hint="the article links of the listings: does the platform still serve them there?",
     ),
     Check(
-        "empty_listing_share",
-        _empty_listing_share,
-        "<=",
-        "max_empty_listing_share",
-        "share of listing answers without an article link",
-        nothing="no listing answer",
+        "empty_listing_share", Share(_listings_empty, _listing_requests, "listing requests"),
+        "<=", "max_empty_listing_share",
+        "share of listing requests that gave no article link (unreadable, or empty)",
+        nothing="no listing requested",
+        hint="a listing answer of the API: its card fields and link format",
+    ),
+    Check(
+        "listings_unreadable", _listings_unreadable, "==", None,
+        "listing requests of a run in which not one listing could be read (the main discovery "
+        "path is dead, whatever the sitemaps found)",
+        fixed=0,
+        hint="a listing request by hand (README: the API): its status and JSON",
+    ),
+    Check(
+        "articles_discovered", _articles_discovered, ">=", None,
+        "article links found, judged when most earlier runs found some",
+        fixed=1,
+        nothing="too few earlier runs that found article links to say what is normal",
+        hint="the home page and the sections' listings: are article links still found?",
+    ),
+    Check(
+        "lost_share", Share(_in("articles", "lost"), _in("articles", "fetched"), "fetched articles"),
+        "<=", "max_lost_share",
+        "share of fetched articles neither stored nor settled (failed, refused, too large, "
+        "dropped unseen, invalid, unwritten)",
+        nothing="no article fetched",
+        hint="the run report's articles.ended and articles.unaccounted: how they ended",
     ),
     Check(
         "blocked_share",
-        _blocked_share,
-        "<=",
+        Share(_in("blocked", "unrecovered"), _leads, "articles and listings"), "<=",
         "max_blocked_share",
-        "share of responses that were 403 or 429",
-        nothing="no response",
+        "share of articles and listings left unread by a 403 or 429 after every source was "
+        "tried (recovered ones are reported, not judged)",
+        nothing="nothing fetched",
+        hint="the 403/429 answers: a block of this machine's address, or a crawl too fast",
     ),
     Check(
-        "robots_unavailable",
-        _robots_unavailable,
-        "==",
-        None,
+        "robots_unavailable", _robots_unavailable, "==", None,
         "hosts whose robots.txt could not be read (nothing fetched from them)",
         fixed=0,
+        hint="fetch the host's /robots.txt by hand: an outage, a block, a changed host",
     ),
     Check(
-        "hours_without_new",
-        _hours_without_new,
-        "<=",
-        "max_hours_without_new",
+        "robots_forbidden", _robots_forbade_all, "==", None,
+        "requests robots.txt forbade, in a run that could read no listing and no article",
+        fixed=0,
+        hint="the host's /robots.txt: which rule forbids the listings and articles",
+    ),
+    Check(
+        "hours_without_new", _hours_without_new, "<=", "max_hours_without_new",
         "hours since the last run that found a new article",
+        hint="the outlet's home page: is it still publishing, and are its links still found?",
     ),
 )
 

@@ -55,8 +55,9 @@ def test_health_check_sees_walls_as_pages_without_body(
         return article_key(request.api_id or f"https://polish.cri.cn{request.path}") == walled
 
     server.overrides.add(about, Response.html(MAINTENANCE))
+    # One page in a small run: judged from one case (the minimum count: test_checks.py).
     proc = cri_run(tmp_path / "data", server.base_url, CRAWLER_MONITOR_MAX_PAGES="1",
-                   CRAWLER_HEALTH_MAX_NO_BODY_SHARE="0.01")
+                   CRAWLER_HEALTH_MAX_NO_BODY_SHARE="0.01", CRAWLER_HEALTH_MIN_JUDGED="1")
     assert proc.returncode == 1, proc.stderr[-3000:]
     report = last_report(tmp_path / "data")
     assert report["pages"]["no_body"] == 1

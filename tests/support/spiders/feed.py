@@ -30,6 +30,7 @@ class FeedSpider(scrapy.Spider):
         "AUTOTHROTTLE_ENABLED": False,
         "ROBOTSTXT_OBEY": False,
         "LOGSTATS_INTERVAL": 0,
+        "CRAWLER_VERDICT": False,  # no run report of the feed's runs: they test the store alone
     }
 
     def __init__(self, input: str, delay: str = "0", shuffle: str = "0", **kwargs: Any) -> None:
