@@ -96,19 +96,22 @@ def ensure_writable(data_dir: Path) -> None:
 
 @contextmanager
 def run_lock(data_dir: Path) -> Iterator[None]:
-    """One run at a time per data directory. A kernel lock (flock): it dies with its process,
-    so a run killed with SIGKILL never blocks the next."""
+    """One run at a time per data directory: a kernel lock (flock) on the directory itself,
+    which dies with its process (a run killed with SIGKILL never blocks the next) and which
+    deleting `run.lock` (the holder's pid) does not lift."""
     try:
         # `cri-crawler status` probes the lock for an instant: try again briefly.
-        fd = lock.acquire(data_dir / RUN_LOCK, attempts=LOCK_ATTEMPTS)
+        held = lock.acquire(data_dir, data_dir / RUN_LOCK, attempts=LOCK_ATTEMPTS)
     except BlockingIOError:
-        raise RunError(f"another run holds {data_dir / RUN_LOCK}; exiting", EXIT_LOCKED) from None
+        pid = lock.holder_pid(data_dir / RUN_LOCK)
+        holder = f" (pid {pid})" if pid else ""
+        raise RunError(f"another run holds {data_dir}{holder}; exiting", EXIT_LOCKED) from None
     except OSError as exc:  # a full disk or a read-only one: nothing has run yet
         raise RunError(f"cannot take {data_dir / RUN_LOCK}: {exc.strerror or exc}") from None
     try:
         yield
     finally:
-        os.close(fd)
+        held.release()
 
 
 def crawl_and_judge(settings: Settings, spider_args: dict[str, str]) -> int:

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from crawler.archive import ArchiveState
-from crawler.archive.layout import CRAWL_LOCK, RUN_LOCK, RUNS_FILE, STATE_FILE
+from crawler.archive.layout import ARTICLES_DIR, CRAWL_LOCK, RUN_LOCK, RUNS_FILE, STATE_FILE
 from crawler.archive.lock import holder_pid, is_held
 from crawler.monitoring.history import read_history
 
-# `cri-crawler run` holds run.lock for the whole run; the store holds crawl.lock while it
-# writes. Either one held means a run is going on.
-LOCK_FILES = (RUN_LOCK, CRAWL_LOCK)
+# `cri-crawler run` locks the data directory for the whole run; the store locks articles/ while
+# it writes (pid files beside them). Either one held means a run is going on.
+LOCKS = ((".", RUN_LOCK), (ARTICLES_DIR, CRAWL_LOCK))
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
@@ -63,10 +63,9 @@ def collect(data_dir: Path, runs: int, now: datetime | None = None) -> dict[str,
 
 def lock_status(data_dir: Path) -> dict[str, Any]:
     """Whether a run holds a lock file of the data directory now; a missing file is not held."""
-    for name in LOCK_FILES:
-        path = data_dir / name
-        if is_held(path):
-            return {"held": True, "file": name, "pid": holder_pid(path)}
+    for directory, pid_file in LOCKS:
+        if is_held(data_dir / directory):
+            return {"held": True, "file": pid_file, "pid": holder_pid(data_dir / pid_file)}
     return {"held": False, "file": None, "pid": None}
 
 

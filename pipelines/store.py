@@ -9,8 +9,8 @@ Layout under `CRAWLER_DATA_DIR` (default `data/`; the names are crawler/archive/
                                             output file (a cut line), moved aside and reported
     state.sqlite3 (-wal, -shm)              dedupe state and per-file offsets
                                             (crawler/archive/state.py, `CrawlContext.archive`)
-    crawl.lock                              held (flock) by the running crawl: one writer at a time
-                                            (crawler/archive/lock.py)
+    crawl.lock                              the pid of the crawl that holds the writer's lock (a
+                                            flock on articles/ itself: crawler/archive/lock.py)
 
 Lines: the full Article (every field, `version` set) as UTF-8 JSON, Polish letters unescaped,
 no NaN, lone surrogates replaced by U+FFFD, U+0085/U+2028/U+2029 escaped so that any splitter
@@ -107,7 +107,7 @@ class StorePipeline:
         self._fd: int | None = None
         self._day: date | None = None
         self._path: str | None = None
-        self._lock_fd: int | None = None
+        self._lock: lock.Held | None = None
         self._failed: str | None = None  # the finish reason once the store cannot go on
         # Replaceable in tests: the timer and the clock.
         self.call_later = call_later
@@ -135,11 +135,13 @@ class StorePipeline:
         try:
             (where / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
             fsync_dir(where)  # the folders' entries are durable before anything inside them
-            self._lock_fd = lock.acquire(where / CRAWL_LOCK)
+            self._lock = lock.acquire(where / ARTICLES_DIR, where / CRAWL_LOCK)
             lock.probe(where / ARTICLES_DIR)
         except BlockingIOError:
+            pid = lock.holder_pid(where / CRAWL_LOCK)
             raise StoreFailed(
-                f"another crawl is writing {where} (it holds {where / CRAWL_LOCK})", "store_locked"
+                f"another crawl is writing {where / ARTICLES_DIR}"
+                + (f" (pid {pid})" if pid else ""), "store_locked"
             ) from None
         except OSError as exc:
             raise StoreFailed(f"cannot write to data directory {where}: {_why(exc)}") from None
@@ -283,6 +285,12 @@ class StorePipeline:
             return True
         data, records = b"".join(self._lines), self._records
         self._lines, self._records = [], []
+        if self._lock is not None and not self._lock.intact():
+            # Someone moved or replaced articles/ under a running crawl: another writer may
+            # hold the new one. Writing on could duplicate (id, version) lines.
+            self._fail(f"{self.data_dir / ARTICLES_DIR} is no longer the directory this crawl "
+                       "locked (moved or replaced)", OSError(errno.ESTALE, "lock lost"), len(records))
+            return False
         try:
             fd, path = self._file()
             before = os.fstat(fd).st_size
@@ -396,9 +404,9 @@ class StorePipeline:
             os.close(self._fd)
             self._fd = None
         self.state.close()
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # releases the flock
-            self._lock_fd = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
 
 def _read_record(raw: bytes) -> tuple[str, Entry] | None:

@@ -1,7 +1,7 @@
 """The archive in a data directory: its layout (`layout`), its state (`state`), JSON Lines
 writing with fsync (`jsonl`) and its locks (`lock`). Shared machinery: the store and dedupe
 pipelines, the run history, `cri-crawler run` and `status` all use it, none re-implements it.
-The locks are used as a module: `from crawler.archive import lock`, `lock.acquire(path)`."""
+The locks are used as a module: `from crawler.archive import lock`, `lock.acquire(directory, pid_file)`."""
 
 from __future__ import annotations
 

@@ -3,8 +3,9 @@
     articles/YYYY/YYYY-MM-DD.jsonl          the output: one Article a line, by UTC date of writing
     quarantine/<file>.<UTC time>.partial    a cut last line found at start-up, moved aside
     state.sqlite3 (-wal, -shm)              the archive state (crawler/archive/state.py)
-    crawl.lock                              held by the store while a crawl writes
-    run.lock                                held by `cri-crawler run` for the whole run
+    crawl.lock                              the pid of the crawl writing (its lock: articles/)
+    run.lock                                the pid of the `cri-crawler run` (its lock: the data
+                                            directory itself; crawler/archive/lock.py)
     runs.jsonl                              the run history, one report a line
 """
 
@@ -31,6 +32,6 @@ def quarantine_name(file_name: str, stamp: str, attempt: int = 0) -> str:
 
 
 STATE_FILE = "state.sqlite3"
-CRAWL_LOCK = "crawl.lock"  # held by the store while a crawl writes
-RUN_LOCK = "run.lock"  # held by `cri-crawler run` for the whole run
+CRAWL_LOCK = "crawl.lock"  # pid of the store that locks ARTICLES_DIR while it writes
+RUN_LOCK = "run.lock"  # pid of the `cri-crawler run` that locks the data directory
 RUNS_FILE = "runs.jsonl"

@@ -182,18 +182,19 @@ def test_an_unreadable_state_is_reported_not_raised(
 
 
 @contextmanager
-def lock_held_by_another_process(path: Path) -> Iterator[int]:
-    """A child process holding an exclusive flock on `path` (as `cri-crawler run` does)."""
+def lock_held_by_another_process(directory: Path, pid_file: Path) -> Iterator[int]:
+    """A child process holding the lock as `cri-crawler run` and the store take it."""
     script = (
-        "import fcntl, os, sys\n"
-        f"fd = os.open({str(path)!r}, os.O_RDWR | os.O_CREAT, 0o644)\n"
-        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
-        "os.ftruncate(fd, 0); os.write(fd, f'{os.getpid()}\\n'.encode())\n"
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from crawler.archive import lock\n"
+        f"held = lock.acquire(Path({str(directory)!r}), Path({str(pid_file)!r}))\n"
         "print('locked', flush=True)\n"
         "sys.stdin.read()\n"
     )
     with subprocess.Popen(
-        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        cwd=Path(__file__).resolve().parents[2],
     ) as child:
         assert child.stdout is not None and child.stdin is not None
         assert child.stdout.readline() == "locked\n"
@@ -204,20 +205,25 @@ def lock_held_by_another_process(path: Path) -> Iterator[int]:
             child.wait(10)
 
 
-@pytest.mark.parametrize("lock_file", ["run.lock", "crawl.lock"])
+@pytest.mark.parametrize(("locked", "lock_file"), [(".", "run.lock"), ("articles", "crawl.lock")])
 def test_a_held_lock_is_reported(
-    data_dir: Path, capsys: pytest.CaptureFixture[str], lock_file: str
+    data_dir: Path, capsys: pytest.CaptureFixture[str], locked: str, lock_file: str
 ) -> None:
-    with lock_held_by_another_process(data_dir / lock_file) as pid:
+    (data_dir / locked).mkdir(exist_ok=True)
+    with lock_held_by_another_process(data_dir / locked, data_dir / lock_file) as pid:
         code, out, _ = status(capsys, "--data-dir", str(data_dir))
         assert code == 0
         assert f"running now     yes ({lock_file} is held, pid {pid})" in out.splitlines()
         code, out, _ = status(capsys, "--data-dir", str(data_dir), "--json")
         assert json.loads(out)["lock"] == {"held": True, "file": lock_file, "pid": pid}
+        # Deleting the pid file does not lift the lock.
+        (data_dir / lock_file).unlink()
+        code, out, _ = status(capsys, "--data-dir", str(data_dir), "--json")
+        assert json.loads(out)["lock"] == {"held": True, "file": lock_file, "pid": None}
     # Released with its process; and the probe itself left no lock behind.
     code, out, _ = status(capsys, "--data-dir", str(data_dir), "--json")
     assert json.loads(out)["running"] is False
-    fd = os.open(data_dir / lock_file, os.O_RDWR)
+    fd = os.open(data_dir / locked, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     finally:

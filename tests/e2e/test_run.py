@@ -58,8 +58,13 @@ def test_second_run_exits_3_at_once_and_a_killed_run_leaves_no_lock(make_replica
             assert time.monotonic() - started < 10
             assert second.returncode == 3
             assert second.stderr.strip().splitlines() == [
-                f"cri-crawler: another run holds {data / 'run.lock'}; exiting"
+                f"cri-crawler: another run holds {data} (pid {first.pid}); exiting"
             ]
+            # Deleting the pid files lets no second run in: the locks are on the directories.
+            (data / "run.lock").unlink()
+            (data / "crawl.lock").unlink()
+            third = cri_run(data, server.base_url)
+            assert third.returncode == 3, third.stderr[-3000:]
             first.send_signal(signal.SIGKILL)
         finally:
             first.wait(timeout=30)

@@ -444,8 +444,8 @@ def test_unusable_data_dir_stops_before_any_item(tmp_path: Path, caplog) -> None
 
 def test_second_crawl_on_the_same_data_dir_is_refused(tmp_path: Path, caplog) -> None:
     data = tmp_path / "data"
-    data.mkdir()
-    holder = os.open(data / "crawl.lock", os.O_RDWR | os.O_CREAT)
+    (data / "articles").mkdir(parents=True)
+    holder = os.open(data / "articles", os.O_RDONLY)
     try:
         fcntl.flock(holder, fcntl.LOCK_EX)
         chain = Chain(data)
@@ -458,6 +458,30 @@ def test_second_crawl_on_the_same_data_dir_is_refused(tmp_path: Path, caplog) ->
     assert "another crawl" in caplog.text
     with Chain(data):  # the lock is free again
         pass
+
+
+def test_deleting_the_pid_file_lets_no_second_writer_in(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Chain(data):
+        (data / "crawl.lock").unlink()
+        second = Chain(data)
+        with pytest.raises(CloseSpider) as raised:
+            second.store.open_spider()
+        second.store.close_spider()
+    assert raised.value.reason == "store_locked"
+
+
+def test_a_replaced_articles_directory_stops_the_writing(tmp_path: Path, caplog) -> None:
+    data = tmp_path / "data"
+    with Chain(data) as chain:
+        chain.feed(article(1))
+        assert chain.store.flush()
+        (data / "articles").rename(data / "articles.moved")
+        (data / "articles").mkdir()
+        chain.feed(article(2))
+        assert not chain.store.flush()
+    assert "no longer the directory this crawl locked" in caplog.text
+    assert not list((data / "articles").rglob("*.jsonl"))  # nothing went to the new one
 
 
 def test_failure_of_the_last_batch_at_close_sets_the_finish_reason(tmp_path: Path) -> None:
