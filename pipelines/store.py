@@ -5,8 +5,8 @@ Layout under `CRAWLER_DATA_DIR` (default `data/`; the names are crawler/archive/
     articles/YYYY/YYYY-MM-DD.jsonl          the output: one Article a line, by UTC date of writing;
                                             every run of that day appends to it, and a file of an
                                             earlier day is never written again
-    quarantine/<file>.<UTC time>.partial    what start-up found after the last complete line of an
-                                            output file (a cut line), moved aside and reported
+    quarantine/<file>.<time>.at<byte>.*     a damaged record start-up found in an output file,
+                                            moved aside alone and reported
     state.sqlite3 (-wal, -shm)              dedupe state and per-file offsets
                                             (crawler/archive/state.py, `CrawlContext.archive`)
     crawl.lock                              the pid of the crawl that holds the writer's lock (a
@@ -25,10 +25,12 @@ spider is idle, and when the spider closes (also on SIGTERM: Scrapy's graceful s
 
 Start-up (`open_spider`): take the lock, then for every output file compare its size with the
 offset recorded in the state; read only the bytes after it (normally nothing, after a crash at
-most a batch; the whole archive only when the state file is lost), adopt the complete records
-found there into the state, and move everything from the first incomplete or unreadable line on
-into `quarantine/`, cutting the file back to its last good line. So a crash can cause a re-fetch,
-never a lost or duplicated (id, version).
+most a batch; the whole archive only when the state file is lost; the whole file when it is
+shorter than recorded), adopt the valid records found there into the state, and move each
+damaged one (a line cut short, or no valid record) into `quarantine/` alone, removing exactly
+its bytes from the file. An article whose latest record was damaged falls back in the state to
+its latest whole version, or to none (then it is fetched again). So a crash can cause a
+re-fetch, never a lost or duplicated (id, version).
 
 Failures: a data directory that cannot be written (or is locked by another crawl) stops the crawl
 before any request (`CloseSpider`, finish reason `store_unavailable` / `store_locked`). A write
@@ -47,6 +49,7 @@ import errno
 import json
 import logging
 import os
+import re
 import sqlite3
 from dataclasses import fields
 from datetime import date, datetime, timezone
@@ -80,6 +83,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FIELDS = tuple(f.name for f in fields(Article))
+# The id of a damaged line, if its start survived (the id is a line's first field).
+_DAMAGED_ID = re.compile(rb'^\{"id":"((?:[^"\\]|\\.){1,200})"')
 
 
 class StoreFailed(Exception):
@@ -158,54 +163,97 @@ class StorePipeline:
         """Bring the state up to the end of every output file (see the module docstring)."""
         offsets = self.state.offsets()
         seen: set[str] = set()
+        damaged: set[str] = set()
         for file in sorted((self.data_dir / ARTICLES_DIR).glob(OUTPUT_GLOB)):
             path = file.relative_to(self.data_dir).as_posix()
             seen.add(path)
             size, offset = file.stat().st_size, offsets.get(path, 0)
-            if size > offset:
-                self._reconcile_file(file, path, offset)
-            elif size < offset:
-                # Nothing of ours shrinks a file below a committed offset: someone cut it.
-                logger.error(
-                    "store: %s is %d bytes, shorter than the %d already recorded; articles in "
-                    "the lost part will not be fetched again", file, size, offset,
-                )
+            if size < offset:
+                # Nothing of ours shrinks a file below a committed offset: someone cut it. Read
+                # it again from the start: what is still whole stays, what is damaged goes.
+                logger.warning("store: %s is %d bytes, shorter than the %d already recorded; "
+                               "reading it again from its start", file, size, offset)
                 self.stats.inc_value("store/reconcile/shrunk_files")
-                self.state.adopt([], path, size)
+                offset = 0
+            if size > offset or offset == 0:
+                damaged |= self._reconcile_file(file, path, offset)
         for path in sorted(set(offsets) - seen):
             logger.error("store: output file %s is missing", self.data_dir / path)
             self.stats.inc_value("store/reconcile/missing_files")
+        if damaged:
+            self._restore(damaged)
 
-    def _reconcile_file(self, file: Path, path: str, offset: int) -> None:
+    def _reconcile_file(self, file: Path, path: str, offset: int) -> set[str]:
+        """Adopt every whole record after `offset`; move each damaged one aside alone (a line
+        that does not parse, or a last line without its newline). Returns the ids the damaged
+        records seem to hold."""
         records: list[tuple[str, Entry]] = []
-        good_end = offset
+        damaged: list[tuple[int, bytes]] = []  # (byte offset, the damaged line)
+        position = offset
         with file.open("rb") as stream:
             stream.seek(offset)
             for raw in stream:  # binary: split on b"\n" only
                 record = _read_record(raw)
                 if record is None:
-                    break
-                records.append(record)
-                good_end += len(raw)
-            stream.seek(good_end)
-            rest = stream.read()
-        if rest:
-            self._quarantine(file, good_end, rest)
-        self.state.adopt(records, path, good_end)
+                    # A line cut short and the next one run together: keep the whole one.
+                    start = _whole_record_within(raw)
+                    damaged.append((position, raw[:start]))
+                    if start < len(raw):
+                        record = _read_record(raw[start:])
+                if record is not None:
+                    records.append(record)
+                position += len(raw)
+        size = position
+        if damaged:
+            size = self._take_out(file, damaged)
+        self.state.adopt(records, path, size)
         if records:
             self.stats.inc_value("store/reconciled_items", len(records))
-            logger.info(
-                "store: %s: %d items written after the last checkpoint adopted into the state",
-                path, len(records),
-            )
+            logger.info("store: %s: %d items written after the last checkpoint adopted into the "
+                        "state", path, len(records))
+        return {match.decode("utf-8", "replace") for _, raw in damaged
+                for match in _DAMAGED_ID.findall(raw)}
 
-    def _quarantine(self, file: Path, good_end: int, rest: bytes) -> None:
-        """Move the bytes after the last good line aside, then cut the file back to it."""
+    def _take_out(self, file: Path, damaged: list[tuple[int, bytes]]) -> int:
+        """Move each damaged line to the quarantine, then remove exactly those bytes from the
+        file (a cut last line: truncate; others: the file is rewritten without them and
+        renamed over it). Returns the file's new size."""
+        for where, raw in damaged:
+            self._quarantine(file, where, raw)
+        size = file.stat().st_size
+        last_at, last = damaged[-1]
+        if len(damaged) == 1 and last_at + len(last) == size:
+            fd = os.open(file, os.O_WRONLY | os.O_CLOEXEC)
+            try:
+                os.ftruncate(fd, last_at)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            return last_at
+        kept = file.with_name(file.name + ".rewrite")
+        removed = 0
+        with file.open("rb") as source, kept.open("wb") as target:
+            position = 0
+            for where, raw in damaged:
+                target.write(source.read(where - position))
+                source.seek(where + len(raw))
+                position, removed = where + len(raw), removed + len(raw)
+            while chunk := source.read(1 << 20):
+                target.write(chunk)
+            target.flush()
+            os.fsync(target.fileno())
+        os.replace(kept, file)
+        fsync_dir(file.parent)
+        return size - removed
+
+    def _quarantine(self, file: Path, where: int, raw: bytes) -> None:
+        """Keep one damaged record aside, named after its file and byte offset."""
         folder = self.data_dir / QUARANTINE_DIR
         folder.mkdir(exist_ok=True)
         stamp = self.utcnow().strftime("%Y%m%dT%H%M%S.%fZ")
+        cut = not raw.endswith(b"\n")  # a write cut short: `.partial`; else `.damaged`
         for attempt in range(100):
-            target = folder / quarantine_name(file.name, stamp, attempt)
+            target = folder / quarantine_name(file.name, stamp, attempt, at=where, cut=cut)
             try:
                 fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
             except FileExistsError:
@@ -214,23 +262,41 @@ class StorePipeline:
         else:  # pragma: no cover - a hundred quarantines in one microsecond
             raise FileExistsError(errno.EEXIST, "no free quarantine name", str(target))
         try:
-            write_all(fd, rest)
+            write_all(fd, raw)
             os.fsync(fd)
         finally:
             os.close(fd)
         fsync_dir(folder)
-        fd = os.open(file, os.O_WRONLY | os.O_CLOEXEC)
-        try:
-            os.ftruncate(fd, good_end)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        lines = rest.count(b"\n") + (not rest.endswith(b"\n"))
-        self.stats.inc_value("store/quarantined_lines", lines)
-        self.stats.inc_value("store/quarantined_bytes", len(rest))
+        self.stats.inc_value("store/quarantined_lines")
+        self.stats.inc_value("store/quarantined_bytes", len(raw))
+        what = "a line cut short (e.g. by a crash)" if cut else "a line that is no valid record"
+        logger.warning("store: %s at byte %d: %d bytes of %s; moved to %s", file, where,
+                       len(raw), what, target)
+
+    def _restore(self, ids: set[str]) -> None:
+        """The state of articles whose record was damaged: their latest version still whole in
+        the archive, or none (then they are fetched again like new ones). One pass over the
+        archive, only after damage was found."""
+        latest: dict[str, Entry] = {}
+        needles = {i: f'"id":{json.dumps(i, ensure_ascii=False)}'.encode() for i in ids}
+        for file in sorted((self.data_dir / ARTICLES_DIR).glob(OUTPUT_GLOB)):
+            with file.open("rb") as stream:
+                for raw in stream:
+                    if not any(needle in raw for needle in needles.values()):
+                        continue
+                    record = _read_record(raw)
+                    if record and record[0] in ids:
+                        found = latest.get(record[0])
+                        if found is None or record[1].version > found.version:
+                            latest[record[0]] = record[1]
+        self.state.reset({i: latest.get(i) for i in ids})
+        refetched = sorted(ids - latest.keys())
+        self.stats.inc_value("store/reconcile/damaged_articles", len(ids))
         logger.warning(
-            "store: %s ended with %d bytes that are no complete record (%d line(s), e.g. a line "
-            "cut by a crash); moved to %s", file, len(rest), lines, target,
+            "store: %d article(s) lost a record to damage; the state now holds their latest "
+            "whole version%s", len(ids),
+            f"; {len(refetched)} with none left will be fetched again ({', '.join(refetched[:5])}"
+            f"{', ...' if len(refetched) > 5 else ''})" if refetched else "",
         )
 
     # -- items -----------------------------------------------------------------------------
@@ -428,6 +494,17 @@ def _read_record(raw: bytes) -> tuple[str, Entry] | None:
     return article_id, Entry(
         version, content_digest(record.get("headline"), record.get("body")), published
     )
+
+
+def _whole_record_within(raw: bytes) -> int:
+    """Where a whole record starts inside a damaged line (the end of a line cut short, run into
+    the next record), or the line's length when none does."""
+    start = raw.find(b'{"id":"', 1)
+    while start != -1:
+        if _read_record(raw[start:]) is not None:
+            return start
+        start = raw.find(b'{"id":"', start + 1)
+    return len(raw)
 
 
 def _why(exc: BaseException) -> str:

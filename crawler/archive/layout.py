@@ -1,7 +1,7 @@
 """The names of files and folders in a data directory (`CRAWLER_DATA_DIR`), relative to it:
 
     articles/YYYY/YYYY-MM-DD.jsonl          the output: one Article a line, by UTC date of writing
-    quarantine/<file>.<UTC time>.partial    a cut last line found at start-up, moved aside
+    quarantine/<file>.<UTC time>.at<byte>.partial|damaged   a damaged record, moved aside alone
     state.sqlite3 (-wal, -shm)              the archive state (crawler/archive/state.py)
     crawl.lock                              the pid of the crawl writing (its lock: articles/)
     run.lock                                the pid of the `cri-crawler run` (its lock: the data
@@ -25,10 +25,14 @@ def output_path(day: date) -> str:
 QUARANTINE_DIR = "quarantine"
 
 
-def quarantine_name(file_name: str, stamp: str, attempt: int = 0) -> str:
-    """The name in QUARANTINE_DIR for what was cut off the output file `file_name` at `stamp`
-    (UTC time); `attempt` > 0 when that name is taken already."""
-    return f"{file_name}.{stamp}{f'-{attempt}' if attempt else ''}.partial"
+def quarantine_name(file_name: str, stamp: str, attempt: int = 0, *, at: int = 0,
+                    cut: bool = True) -> str:
+    """The name in QUARANTINE_DIR for a damaged record taken out of the output file `file_name`
+    at byte `at`, at `stamp` (UTC time): `.partial` for a line cut short (no newline),
+    `.damaged` for a whole line that is no valid record; `attempt` > 0 when that name is taken
+    already."""
+    kind = "partial" if cut else "damaged"
+    return f"{file_name}.{stamp}{f'-{attempt}' if attempt else ''}.at{at}.{kind}"
 
 
 STATE_FILE = "state.sqlite3"

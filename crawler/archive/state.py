@@ -221,6 +221,23 @@ class ArchiveState:
         """Reconciliation: lines found in the output after the recorded offset."""
         self._write(list(records), path, offset)
 
+    def reset(self, entries: dict[str, Entry | None]) -> None:
+        """Reconciliation after damage: these articles' rows as given (None: no row, so the
+        article is fetched again like a new one), whatever version the rows held."""
+        db = self._db
+        assert db is not None
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for article_id, entry in entries.items():
+                db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+                if entry is not None:
+                    db.execute(_UPSERT, (article_id, entry.version, entry.digest, entry.published))
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
     def _write(self, records: list[tuple[str, Entry]], path: str, offset: int) -> None:
         db = self._db
         assert db is not None

@@ -302,17 +302,62 @@ def test_cut_last_line_is_quarantined_and_reported(tmp_path: Path, caplog) -> No
     assert sorted(r["id"] for r in records) == ["E2-100001", "E2-100002", "E2-100003"]
 
 
-def test_everything_from_the_first_bad_line_on_is_quarantined(tmp_path: Path) -> None:
+def test_each_damaged_record_is_quarantined_alone_and_the_rest_stays(tmp_path: Path) -> None:
     data = tmp_path / "data"
     file = data / "articles/2020/2020-01-01.jsonl"
     file.parent.mkdir(parents=True)
-    good, rest = _lines(article(1)), b"\x00\x00garbage\n" + _lines(article(2)) + b'{"id": "E2-1"'
-    file.write_bytes(good + rest)
+    garbage, cut = b"\x00\x00garbage\n", b'{"id":"E2-100004","url'
+    one, two, three = _lines(article(1)), _lines(article(2)), _lines(article(3))
+    file.write_bytes(one + garbage + two + three + cut)
     with Chain(data) as chain:
-        assert chain.stats["store/quarantined_lines"] == 3
-        assert chain.stats["store/quarantined_bytes"] == len(rest)
-    assert file.read_bytes() == good
-    assert durable(data) == {"E2-100001": 1}  # article 2 was moved aside: it is fetched again
+        assert chain.stats["store/quarantined_lines"] == 2
+        assert chain.stats["store/quarantined_bytes"] == len(garbage) + len(cut)
+        assert chain.stats["store/reconciled_items"] == 3
+    # Exactly the damaged bytes are gone; every valid record, before and after, stays.
+    assert file.read_bytes() == one + two + three
+    assert durable(data) == {"E2-100001": 1, "E2-100002": 1, "E2-100003": 1}
+    moved = {m.name.split(".at")[1]: m.read_bytes() for m in (data / "quarantine").iterdir()}
+    assert moved == {f"{len(one)}.damaged": garbage,
+                     f"{len(one + garbage + two + three)}.partial": cut}
+    assert offsets(data) == {"articles/2020/2020-01-01.jsonl": file.stat().st_size}
+
+
+def test_a_line_cut_in_a_closed_file_costs_that_record_only(tmp_path: Path) -> None:
+    # The state kept: a line in the middle of an earlier day's file is cut (the file shrinks
+    # below its recorded offset). The file is read again; the article whose only record it was
+    # is no longer known (fetched again), the others stay as they are.
+    data = tmp_path / "data"
+    with Chain(data) as chain:
+        chain.feed(*(article(n) for n in range(1, 8)))
+    lines = (data / TODAY).read_bytes().splitlines(keepends=True)
+    lines[3] = lines[3][:40] + b"\n"
+    (data / TODAY).write_bytes(b"".join(lines))
+    with Chain(data) as chain:
+        assert chain.stats["store/reconcile/shrunk_files"] == 1
+        assert chain.stats["store/quarantined_lines"] == 1
+        assert chain.stats["store/reconcile/damaged_articles"] == 1
+        assert chain.store.state.lookup("E2-100004") is None  # only record damaged: not known
+        assert chain.feed(article(4)) != [None]  # so it is written again, as version 1
+    records = read_archive(data)
+    assert sorted(r["id"] for r in records) == [f"E2-{100000 + n}" for n in range(1, 8)]
+    check_versions(records)
+
+
+def test_a_damaged_newer_version_leaves_the_older_one_as_the_latest(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Chain(data) as chain:
+        chain.feed(article(1))
+        chain.store.flush()
+        chain.feed(article(1, revision=1))
+    lines = (data / TODAY).read_bytes().splitlines(keepends=True)
+    assert len(lines) == 2
+    (data / TODAY).write_bytes(lines[0] + lines[1][:30] + b"\n")
+    with Chain(data) as chain:
+        entry = chain.store.state.lookup("E2-100001")
+        assert entry is not None and entry.version == 1
+        (again,) = chain.feed(article(1, revision=1))
+        assert again is not None and again.version == 2
+    check_versions(read_archive(data))
 
 
 def test_start_up_reads_only_what_follows_the_checkpoint(tmp_path: Path, monkeypatch) -> None:
@@ -520,3 +565,21 @@ def test_state_of_schema_1_gains_published(tmp_path: Path) -> None:
         assert state.totals() == (2, 2, "2020-10-30T10:26:09+08:00")
     finally:
         state.close()
+
+
+def test_a_line_cut_short_and_run_into_the_next_keeps_the_next(tmp_path: Path) -> None:
+    # "Cut line 3": its end and newline removed, so it runs into line 4. Only line 3 is lost.
+    data = tmp_path / "data"
+    with Chain(data) as chain:
+        chain.feed(*(article(n) for n in range(1, 8)))
+    lines = (data / TODAY).read_bytes().splitlines(keepends=True)
+    cut = lines[2][:60]
+    (data / TODAY).write_bytes(b"".join(lines[:2]) + cut + b"".join(lines[3:]))
+    (data / "state.sqlite3").unlink()
+    with Chain(data) as chain:
+        assert chain.stats["store/quarantined_lines"] == 1
+        assert chain.stats["store/reconciled_items"] == 6
+    assert (data / TODAY).read_bytes() == b"".join(lines[:2] + lines[3:])
+    (moved,) = (data / "quarantine").iterdir()
+    assert moved.read_bytes() == cut and moved.suffix == ".partial"
+    assert sorted(durable(data)) == [f"E2-{100000 + n}" for n in (1, 2, 4, 5, 6, 7)]

@@ -112,4 +112,5 @@ def kill_and_check(target: KillTarget, kills: int, logs: Path, min_writing: int)
     # Only cut lines were ever moved aside: a quarantined file holds no complete line.
     for moved in (target.data_dir / "quarantine").glob("*.partial"):
         assert b"\n" not in moved.read_bytes(), moved
+    assert not list((target.data_dir / "quarantine").glob("*.damaged"))
     return outcomes
