@@ -61,7 +61,7 @@ from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.archive import Entry, content_digest, lock
+from crawler.archive import Entry, StateDamaged, content_digest, lock
 from crawler.archive.jsonl import cut_back, encode_line, fsync_dir, write_all, write_durably
 from crawler.archive.layout import (
     ARTICLES_DIR,
@@ -151,13 +151,34 @@ class StorePipeline:
         except OSError as exc:
             raise StoreFailed(f"cannot write to data directory {where}: {_why(exc)}") from None
         try:
-            self.state.open(where / STATE_FILE)
-        except sqlite3.Error as exc:
+            try:
+                self.state.open(where / STATE_FILE)
+            except StateDamaged as exc:
+                self._set_aside_state(str(exc))
+                self.state.open(where / STATE_FILE)  # a new one, rebuilt from the archive below
+        except (sqlite3.Error, StateDamaged) as exc:
             raise StoreFailed(f"cannot open the state {where / STATE_FILE}: {exc}") from None
+        except OSError as exc:
+            raise StoreFailed(f"cannot set the damaged state aside: {_why(exc)}") from None
         try:
             self._reconcile()
         except (OSError, sqlite3.Error) as exc:
             raise StoreFailed(f"cannot reconcile {where} with its state: {_why(exc)}") from None
+
+    def _set_aside_state(self, why: str) -> None:
+        """A damaged state is moved aside (never deleted: someone may want to look at it), with
+        its -wal and -shm; the state is then rebuilt by reading the whole archive once."""
+        stamp = self.utcnow().strftime("%Y%m%dT%H%M%SZ")
+        state = self.data_dir / STATE_FILE
+        aside = state.with_name(f"{STATE_FILE}.damaged-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            part = state.with_name(state.name + suffix)
+            if part.exists():
+                os.replace(part, aside.with_name(aside.name + suffix))
+        fsync_dir(self.data_dir)
+        self.stats.inc_value("store/state_damaged")
+        logger.warning("store: the state was damaged (%s); moved to %s and rebuilt from the "
+                       "archive under %s", why, aside, self.data_dir / ARTICLES_DIR)
 
     def _reconcile(self) -> None:
         """Bring the state up to the end of every output file (see the module docstring)."""

@@ -26,7 +26,7 @@ from crawler.archive.layout import (
     output_path,
     quarantine_name,
 )
-from crawler.archive.state import ArchiveState, Entry, Totals, content_digest
+from crawler.archive.state import ArchiveState, Entry, StateDamaged, Totals, content_digest
 
 __all__ = [
     "ARTICLES_DIR",
@@ -38,6 +38,7 @@ __all__ = [
     "STATE_FILE",
     "ArchiveState",
     "Entry",
+    "StateDamaged",
     "Totals",
     "append_line",
     "content_digest",

@@ -583,3 +583,28 @@ def test_a_line_cut_short_and_run_into_the_next_keeps_the_next(tmp_path: Path) -
     (moved,) = (data / "quarantine").iterdir()
     assert moved.read_bytes() == cut and moved.suffix == ".partial"
     assert sorted(durable(data)) == [f"E2-{100000 + n}" for n in (1, 2, 4, 5, 6, 7)]
+
+
+@pytest.mark.parametrize("damage", ["random", "truncated"])
+def test_a_damaged_state_is_set_aside_and_rebuilt(tmp_path: Path, caplog, damage: str) -> None:
+    data = tmp_path / "data"
+    with Chain(data) as chain:
+        chain.feed(*(article(n) for n in range(1, 301)))
+    state = data / "state.sqlite3"
+    original = state.read_bytes()
+    assert len(original) > 8192
+    if damage == "random":
+        state.write_bytes(os.urandom(len(original)))
+    else:
+        state.write_bytes(original[: len(original) // 2])
+    damaged = state.read_bytes()
+    with Chain(data) as chain:
+        assert chain.stats["store/state_damaged"] == 1
+        assert chain.stats["store/reconciled_items"] == 300
+        assert chain.feed(article(1)) == [None]  # known again: unchanged, not written twice
+    (aside,) = data.glob("state.sqlite3.damaged-*")
+    assert aside.read_bytes() == damaged  # kept for a look, never deleted
+    [warning] = [r.message for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.startswith(f"store: the state was damaged ({state}: ")
+    assert warning.endswith(f"moved to {aside} and rebuilt from the archive under {data / 'articles'}")
+    assert len(durable(data)) == 300
