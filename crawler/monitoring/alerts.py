@@ -36,7 +36,7 @@ from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from crawler import __version__
 from crawler.config import AlertConfig
@@ -378,10 +378,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def _post_webhook(config: AlertConfig, body: Mapping[str, Any]) -> None:
     assert config.webhook_url
+    url, authorization = _without_userinfo(config.webhook_url)
+    headers = {"Content-Type": "application/json", "User-Agent": f"cri-crawler/{__version__}"}
+    if authorization:
+        headers["Authorization"] = authorization
     request = urllib.request.Request(
-        config.webhook_url,
+        url,
         data=json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"),
-        headers={"Content-Type": "application/json", "User-Agent": f"cri-crawler/{__version__}"},
+        headers=headers,
         method="POST",
     )
     opener = urllib.request.build_opener(_NoRedirect)
@@ -396,6 +400,18 @@ def _post_webhook(config: AlertConfig, body: Mapping[str, Any]) -> None:
         raise _ChannelError(
             _describe_exception(reason) if isinstance(reason, BaseException) else str(reason)
         ) from None
+
+
+def _without_userinfo(url: str) -> tuple[str, str | None]:
+    """The URL without `user:password@`, and the HTTP basic `Authorization` they stand for
+    (urllib would take them for part of the host name)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    pair = f"{unquote(user)}:{unquote(password)}".encode()
+    return urlunsplit(parts._replace(netloc=host)), f"Basic {base64.b64encode(pair).decode('ascii')}"
 
 
 def _send_email(config: AlertConfig, message: EmailMessage) -> None:
@@ -446,11 +462,15 @@ class _Secrets:
             # Token-like parts on their own, as an error message may quote them so.
             values += [seg for seg in parts.path.split("/") if len(seg) >= 6]
             values += [value for _, value in parse_qsl(parts.query) if len(value) >= 4]
-            if "@" in parts.netloc:  # user:password@host
+            if "@" in parts.netloc:  # user:password@host, sent as HTTP basic auth
+                authorization = _without_userinfo(config.webhook_url)[1] or ""
                 values += [
                     parts.netloc.rpartition("@")[0],
                     parts.username or "",
                     parts.password or "",
+                    unquote(parts.password or ""),
+                    authorization,
+                    authorization.removeprefix("Basic "),
                 ]
         if config.smtp_password:
             password = config.smtp_password

@@ -4,6 +4,7 @@ a channel that is down is one warning; secrets never reach the logs."""
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 import json
@@ -639,3 +640,30 @@ def test_smtp_down_is_one_warning_and_the_webhook_still_goes(
     assert warning.getMessage().startswith(f"alert e-mail to 127.0.0.1:{config.smtp_port} failed: ")
     assert len(receiver.posts) == 1
     assert_no_secret(caplog)
+
+
+def test_webhook_credentials_in_the_url_become_basic_auth(
+    receiver: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    user, password = "cri-bot", "p@ss:w0rd/42"
+    quoted = "p%40ss%3Aw0rd%2F42"
+    url = receiver.url().replace("http://", f"http://{user}:{quoted}@")
+    config = AlertConfig(webhook_url=url, timeout=5)
+    with caplog.at_level(logging.DEBUG):
+        alert = say(report_at(0, EB), [], config)
+    assert alert["delivered"] == {"log": True, "webhook": True}
+    (post,) = receiver.posts
+    blob = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    assert post["headers"]["Authorization"] == f"Basic {blob}"
+    assert post["path"] == f"/hooks/{TOKEN}?token={QUERY_TOKEN}"
+    for secret in (password, quoted, blob):
+        assert secret not in caplog.text and secret not in post["body"].decode()
+
+
+def test_webhook_credentials_never_reach_a_failure_message(caplog: pytest.LogCaptureFixture) -> None:
+    port = free_port()
+    config = AlertConfig(webhook_url=f"http://cri-bot:s3cr3t-pw@127.0.0.1:{port}/hook", timeout=2)
+    with caplog.at_level(logging.DEBUG):
+        alert = say(report_at(0, EB), [], config)
+    assert alert["delivered"]["webhook"] is False
+    assert "s3cr3t-pw" not in caplog.text and "cri-bot:" not in caplog.text
