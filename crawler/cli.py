@@ -38,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print one JSON object, not a table")
     status.add_argument("--runs", type=_positive, default=10, metavar="N",
                         help="show the last N runs (default: 10)")
+    check = commands.add_parser("check", help="verify the archive against its state and the "
+                                "schema; --repair fixes what it finds")
+    check.add_argument("--data-dir", default="data", help="the data directory (default: data/)")
+    check.add_argument("--repair", action="store_true", help="quarantine damaged, invalid and "
+                       "duplicate records and rebuild the state (no crawl may be running)")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -61,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from crawler.status import status
 
         return status(args)
+    if args.command == "check":
+        from crawler import check
+
+        return check.main(args)
     from crawler.run import run
 
     return run(args)

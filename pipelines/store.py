@@ -46,10 +46,8 @@ Feed exports (`scrapy crawl cri -O out.jsonl`) receive the items the store accep
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import os
-import re
 import sqlite3
 from dataclasses import fields
 from datetime import date, datetime, timezone
@@ -62,16 +60,9 @@ from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.archive import Entry, StateDamaged, content_digest, lock
-from crawler.archive.jsonl import cut_back, encode_line, fsync_dir, write_all, write_durably
-from crawler.archive.layout import (
-    ARTICLES_DIR,
-    CRAWL_LOCK,
-    OUTPUT_GLOB,
-    QUARANTINE_DIR,
-    STATE_FILE,
-    output_path,
-    quarantine_name,
-)
+from crawler.archive.jsonl import cut_back, encode_line, fsync_dir, write_durably
+from crawler.archive.layout import ARTICLES_DIR, CRAWL_LOCK, STATE_FILE, output_path
+from crawler.archive.reconcile import Reconciliation
 from crawler.context import CrawlContext
 from crawler.items import Article
 from crawler.stats import STORED_NEW, STORED_UPDATED
@@ -83,8 +74,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FIELDS = tuple(f.name for f in fields(Article))
-# The id of a damaged line, if its start survived (the id is a line's first field).
-_DAMAGED_ID = re.compile(rb'^\{"id":"((?:[^"\\]|\\.){1,200})"')
 
 
 class StoreFailed(Exception):
@@ -154,171 +143,19 @@ class StorePipeline:
             try:
                 self.state.open(where / STATE_FILE)
             except StateDamaged as exc:
-                self._set_aside_state(str(exc))
+                self._reconciliation().set_aside_state(str(exc))
                 self.state.open(where / STATE_FILE)  # a new one, rebuilt from the archive below
         except (sqlite3.Error, StateDamaged) as exc:
             raise StoreFailed(f"cannot open the state {where / STATE_FILE}: {exc}") from None
         except OSError as exc:
             raise StoreFailed(f"cannot set the damaged state aside: {_why(exc)}") from None
         try:
-            self._reconcile()
+            self._reconciliation().run()
         except (OSError, sqlite3.Error) as exc:
             raise StoreFailed(f"cannot reconcile {where} with its state: {_why(exc)}") from None
 
-    def _set_aside_state(self, why: str) -> None:
-        """A damaged state is moved aside (never deleted: someone may want to look at it), with
-        its -wal and -shm; the state is then rebuilt by reading the whole archive once."""
-        stamp = self.utcnow().strftime("%Y%m%dT%H%M%SZ")
-        state = self.data_dir / STATE_FILE
-        aside = state.with_name(f"{STATE_FILE}.damaged-{stamp}")
-        for suffix in ("", "-wal", "-shm"):
-            part = state.with_name(state.name + suffix)
-            if part.exists():
-                os.replace(part, aside.with_name(aside.name + suffix))
-        fsync_dir(self.data_dir)
-        self.stats.inc_value("store/state_damaged")
-        logger.warning("store: the state was damaged (%s); moved to %s and rebuilt from the "
-                       "archive under %s", why, aside, self.data_dir / ARTICLES_DIR)
-
-    def _reconcile(self) -> None:
-        """Bring the state up to the end of every output file (see the module docstring)."""
-        offsets = self.state.offsets()
-        seen: set[str] = set()
-        damaged: set[str] = set()
-        for file in sorted((self.data_dir / ARTICLES_DIR).glob(OUTPUT_GLOB)):
-            path = file.relative_to(self.data_dir).as_posix()
-            seen.add(path)
-            size, offset = file.stat().st_size, offsets.get(path, 0)
-            if size < offset:
-                # Nothing of ours shrinks a file below a committed offset: someone cut it. Read
-                # it again from the start: what is still whole stays, what is damaged goes.
-                logger.warning("store: %s is %d bytes, shorter than the %d already recorded; "
-                               "reading it again from its start", file, size, offset)
-                self.stats.inc_value("store/reconcile/shrunk_files")
-                offset = 0
-            if size > offset or offset == 0:
-                damaged |= self._reconcile_file(file, path, offset)
-        for path in sorted(set(offsets) - seen):
-            logger.error("store: output file %s is missing", self.data_dir / path)
-            self.stats.inc_value("store/reconcile/missing_files")
-        if damaged:
-            self._restore(damaged)
-
-    def _reconcile_file(self, file: Path, path: str, offset: int) -> set[str]:
-        """Adopt every whole record after `offset`; move each damaged one aside alone (a line
-        that does not parse, or a last line without its newline). Returns the ids the damaged
-        records seem to hold."""
-        records: list[tuple[str, Entry]] = []
-        damaged: list[tuple[int, bytes]] = []  # (byte offset, the damaged line)
-        position = offset
-        with file.open("rb") as stream:
-            stream.seek(offset)
-            for raw in stream:  # binary: split on b"\n" only
-                record = _read_record(raw)
-                if record is None:
-                    # A line cut short and the next one run together: keep the whole one.
-                    start = _whole_record_within(raw)
-                    damaged.append((position, raw[:start]))
-                    if start < len(raw):
-                        record = _read_record(raw[start:])
-                if record is not None:
-                    records.append(record)
-                position += len(raw)
-        size = position
-        if damaged:
-            size = self._take_out(file, damaged)
-        self.state.adopt(records, path, size)
-        if records:
-            self.stats.inc_value("store/reconciled_items", len(records))
-            logger.info("store: %s: %d items written after the last checkpoint adopted into the "
-                        "state", path, len(records))
-        return {match.decode("utf-8", "replace") for _, raw in damaged
-                for match in _DAMAGED_ID.findall(raw)}
-
-    def _take_out(self, file: Path, damaged: list[tuple[int, bytes]]) -> int:
-        """Move each damaged line to the quarantine, then remove exactly those bytes from the
-        file (a cut last line: truncate; others: the file is rewritten without them and
-        renamed over it). Returns the file's new size."""
-        for where, raw in damaged:
-            self._quarantine(file, where, raw)
-        size = file.stat().st_size
-        last_at, last = damaged[-1]
-        if len(damaged) == 1 and last_at + len(last) == size:
-            fd = os.open(file, os.O_WRONLY | os.O_CLOEXEC)
-            try:
-                os.ftruncate(fd, last_at)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            return last_at
-        kept = file.with_name(file.name + ".rewrite")
-        removed = 0
-        with file.open("rb") as source, kept.open("wb") as target:
-            position = 0
-            for where, raw in damaged:
-                target.write(source.read(where - position))
-                source.seek(where + len(raw))
-                position, removed = where + len(raw), removed + len(raw)
-            while chunk := source.read(1 << 20):
-                target.write(chunk)
-            target.flush()
-            os.fsync(target.fileno())
-        os.replace(kept, file)
-        fsync_dir(file.parent)
-        return size - removed
-
-    def _quarantine(self, file: Path, where: int, raw: bytes) -> None:
-        """Keep one damaged record aside, named after its file and byte offset."""
-        folder = self.data_dir / QUARANTINE_DIR
-        folder.mkdir(exist_ok=True)
-        stamp = self.utcnow().strftime("%Y%m%dT%H%M%S.%fZ")
-        cut = not raw.endswith(b"\n")  # a write cut short: `.partial`; else `.damaged`
-        for attempt in range(100):
-            target = folder / quarantine_name(file.name, stamp, attempt, at=where, cut=cut)
-            try:
-                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
-            except FileExistsError:
-                continue
-            break
-        else:  # pragma: no cover - a hundred quarantines in one microsecond
-            raise FileExistsError(errno.EEXIST, "no free quarantine name", str(target))
-        try:
-            write_all(fd, raw)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        fsync_dir(folder)
-        self.stats.inc_value("store/quarantined_lines")
-        self.stats.inc_value("store/quarantined_bytes", len(raw))
-        what = "a line cut short (e.g. by a crash)" if cut else "a line that is no valid record"
-        logger.warning("store: %s at byte %d: %d bytes of %s; moved to %s", file, where,
-                       len(raw), what, target)
-
-    def _restore(self, ids: set[str]) -> None:
-        """The state of articles whose record was damaged: their latest version still whole in
-        the archive, or none (then they are fetched again like new ones). One pass over the
-        archive, only after damage was found."""
-        latest: dict[str, Entry] = {}
-        needles = {i: f'"id":{json.dumps(i, ensure_ascii=False)}'.encode() for i in ids}
-        for file in sorted((self.data_dir / ARTICLES_DIR).glob(OUTPUT_GLOB)):
-            with file.open("rb") as stream:
-                for raw in stream:
-                    if not any(needle in raw for needle in needles.values()):
-                        continue
-                    record = _read_record(raw)
-                    if record and record[0] in ids:
-                        found = latest.get(record[0])
-                        if found is None or record[1].version > found.version:
-                            latest[record[0]] = record[1]
-        self.state.reset({i: latest.get(i) for i in ids})
-        refetched = sorted(ids - latest.keys())
-        self.stats.inc_value("store/reconcile/damaged_articles", len(ids))
-        logger.warning(
-            "store: %d article(s) lost a record to damage; the state now holds their latest "
-            "whole version%s", len(ids),
-            f"; {len(refetched)} with none left will be fetched again ({', '.join(refetched[:5])}"
-            f"{', ...' if len(refetched) > 5 else ''})" if refetched else "",
-        )
+    def _reconciliation(self) -> Reconciliation:
+        return Reconciliation(self.data_dir, self.state, self.stats.inc_value, self.utcnow)
 
     # -- items -----------------------------------------------------------------------------
 
@@ -494,38 +331,6 @@ class StorePipeline:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
-
-
-def _read_record(raw: bytes) -> tuple[str, Entry] | None:
-    """(id, Entry) of one complete output line; None for a cut or unreadable one."""
-    if not raw.endswith(b"\n"):
-        return None
-    try:
-        record = json.loads(raw)
-    except ValueError:
-        return None
-    if not isinstance(record, dict):
-        return None
-    article_id, version = record.get("id"), record.get("version")
-    if not isinstance(article_id, str) or type(version) is not int or version < 1:
-        return None
-    if not all(isinstance(record.get(k), (str, type(None))) for k in ("headline", "body")):
-        return None
-    published = record.get("published") if isinstance(record.get("published"), str) else None
-    return article_id, Entry(
-        version, content_digest(record.get("headline"), record.get("body")), published
-    )
-
-
-def _whole_record_within(raw: bytes) -> int:
-    """Where a whole record starts inside a damaged line (the end of a line cut short, run into
-    the next record), or the line's length when none does."""
-    start = raw.find(b'{"id":"', 1)
-    while start != -1:
-        if _read_record(raw[start:]) is not None:
-            return start
-        start = raw.find(b'{"id":"', start + 1)
-    return len(raw)
 
 
 def _why(exc: BaseException) -> str:

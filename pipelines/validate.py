@@ -1,9 +1,7 @@
 """Validate: an item that does not fit the output schema is dropped, its reason logged and counted.
 
-The output schema is published as JSON Schema (`crawler/data/article.schema.json`, draft 2020-12);
-this pipeline checks the same rules by hand because a compiled schema validator costs about a
-hundred times more per item (tests check that both agree, case by case). `version` is set by
-dedupe, later in the chain, so here it may still be missing.
+The rules are the output schema's (`crawler/validation.py`, shared with `cri-crawler check`).
+`version` is set by dedupe, later in the chain, so here it may still be missing.
 
 Reasons (stats `validate/dropped/<reason>`): `not_an_item`, `unknown_field`, `missing_<field>`
 for the required fields (id, url, headline, published, published_source, body, edition,
@@ -14,9 +12,6 @@ value of the wrong type or form (era, id and URL by the rules of the crawled edi
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import fields
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
@@ -24,6 +19,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.context import CrawlContext
 from crawler.items import Article
+from crawler.validation import FIELDS, ArticleRules
 from pipelines import item_fields
 
 if TYPE_CHECKING:
@@ -33,47 +29,13 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FIELDS = frozenset(f.name for f in fields(Article))
-REQUIRED = ("id", "url", "headline", "published", "published_source", "body", "edition", "language")
-EXTRACTIONS = frozenset({"api", "html", "browser", "fallback"})
-PUBLISHED_SOURCES = frozenset({"api", "page", "listing", "url"})
-
-# The schema's patterns, matched whole (fullmatch: Python's `$` would let a final newline pass).
-LANGUAGE = re.compile(r"[a-z]{2}")
-DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?([+-][0-9]{2}:[0-9]{2}|Z)"
-)
-HTTP_URL = re.compile(r"https?://\S+")
-_TEXT = ("headline", "body")
-_OPTIONAL_TEXT = ("author", "summary")
-_OPTIONAL_URL = ("section", "video")
-_OPTIONAL_DATETIME = ("modified", "fetched_at")
-
-
-def _is_datetime(value: Any) -> bool:
-    if not isinstance(value, str) or not DATETIME.fullmatch(value):
-        return False
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:  # 2024-02-30 and the like
-        return False
-    return True
-
-
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str) and not value.isspace() and value != ""
-
 
 class ValidatePipeline:
     """Drops items with missing or malformed fields; `DropItem` names the reason."""
 
     def __init__(self, crawler: Crawler, edition: Edition) -> None:
         self.stats = crawler.stats
-        # The edition's own rules (the schema holds those of every edition): its host, eras, ids.
-        self.url = re.compile(rf"https://{re.escape(edition.canonical_host)}/\S*")
-        self.eras = frozenset(era.name for era in edition.eras)
-        self.id = re.compile(edition.id_pattern)
-        self.edition = edition.name
+        self.rules = ArticleRules(edition)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
@@ -95,48 +57,4 @@ class ValidatePipeline:
         adapter = item_fields(item)
         if type(item) is not Article and not FIELDS.issuperset(adapter.keys()):
             return "unknown_field"
-        get = adapter.get
-        for name in REQUIRED:
-            value = get(name)
-            if value is None or value == "":
-                return f"missing_{name}"
-        if not isinstance(get("id"), str) or not self.id.fullmatch(get("id")):
-            return "bad_id"
-        if not isinstance(get("url"), str) or not self.url.fullmatch(get("url")):
-            return "bad_url"
-        for name in _TEXT:
-            if not _is_text(get(name)):
-                return f"bad_{name}"
-        if not _is_datetime(get("published")):
-            return "bad_published"
-        if get("published_source") not in PUBLISHED_SOURCES:
-            return "bad_published_source"
-        if not isinstance(get("language"), str) or not LANGUAGE.fullmatch(get("language")):
-            return "bad_language"
-        if get("era") is not None and get("era") not in self.eras:
-            return "bad_era"
-        if get("edition") != self.edition:
-            return "bad_edition"
-        if get("extraction") is not None and get("extraction") not in EXTRACTIONS:
-            return "bad_extraction"
-        for name in _OPTIONAL_TEXT:
-            if get(name) is not None and not _is_text(get(name)):
-                return f"bad_{name}"
-        for name in _OPTIONAL_URL:
-            value = get(name)
-            if value is not None and not (isinstance(value, str) and HTTP_URL.fullmatch(value)):
-                return f"bad_{name}"
-        for name in _OPTIONAL_DATETIME:
-            if get(name) is not None and not _is_datetime(get(name)):
-                return f"bad_{name}"
-        images = get("images")
-        if images is None:
-            adapter["images"] = images = []  # the Article default, for a dict item without it
-        if not isinstance(images, list) or not all(
-            isinstance(url, str) and HTTP_URL.fullmatch(url) for url in images
-        ):
-            return "bad_images"
-        version = get("version")
-        if version is not None and (type(version) is not int or version < 1):
-            return "bad_version"
-        return None
+        return self.rules.problem(adapter)

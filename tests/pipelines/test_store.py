@@ -15,9 +15,8 @@ import pytest
 from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 
-from crawler.archive import ArchiveState, Entry, content_digest, encode_line, jsonl
+from crawler.archive import ArchiveState, Entry, content_digest, encode_line, jsonl, reconcile
 from crawler.items import Article
-from pipelines import store as store_module
 from pipelines.dedupe import DedupePipeline
 from pipelines.store import StorePipeline
 from tests.support import faults
@@ -370,8 +369,8 @@ def test_start_up_reads_only_what_follows_the_checkpoint(tmp_path: Path, monkeyp
         stream.seek(10)
         stream.write(b"\xff\xff")
     read: list[bytes] = []
-    real = store_module._read_record
-    monkeypatch.setattr(store_module, "_read_record", lambda raw: read.append(raw) or real(raw))
+    real = reconcile.read_record
+    monkeypatch.setattr(reconcile, "read_record", lambda raw: read.append(raw) or real(raw))
     with (data / TODAY).open("ab") as stream:
         stream.write(_lines(article(500)))
     with Chain(data) as chain:
