@@ -44,17 +44,32 @@ LISTING_REQUESTED = "cri/listing/requested"
 LISTING_ANSWERS = "cri/listing/answers"  # readable listing answers
 SITEMAP_REQUESTED = "cri/sitemap/requested"
 SITEMAP_ANSWERS = "cri/sitemap/answers"  # readable sitemaps
-SITEMAP_ARTICLE_LINKS = "cri/sitemap/article_links"
+SITEMAP_ARTICLE_LINKS = "cri/sitemap/article_links"  # article links taken
+# Bounded discovery (crawler/sitemaps.py): what the per-run caps left out
+SITEMAP_CUT = "cri/sitemap/cut"  # sitemap URLs not taken (CRAWLER_MAX_SITEMAP_URLS, oldest first)
+SITEMAP_UNFETCHED = "cri/sitemap/unfetched"  # sitemaps not fetched (CRAWLER_MAX_SITEMAPS)
+SITEMAP_HELD_BACK = "cri/sitemap/held_back"  # links taken that waited for room in the scheduler
+# Article links not requested: a listing's, while the scheduler held CRAWLER_MAX_QUEUED_REQUESTS;
+# a sitemap's, still waiting when the run ended.
+DISCOVERY_CUT = "cri/discovery/cut"
 LISTING_WITHOUT_ARTICLE_LINK = "cri/listing/without_article_link"
 LISTING_NO_NEW_ARTICLE = "cri/listing/no_new_article"
 LISTING_STOPPED_EMPTY = "cri/listing/stopped_empty"
 LISTING_PAGE_CAP = "cri/listing/page_cap"
 LISTING_OLDEST_DAY = "cri/listing/oldest_day"  # ISO date of the oldest article card seen
+LISTING_CUT = "cri/listing/cut"  # listings not walked (CRAWLER_MAX_LISTINGS)
 
 # Encoding of pages
 UTF8_UNDER_LATIN = "cri/encoding/utf8_under_latin_charset"
 REPLACEMENT_CHARS = "cri/encoding/replacement_chars"
 PAGES_WITH_REPLACEMENTS = "cri/encoding/pages_with_replacements"
+CHARSET_REPAIRED = "charset/repaired"  # pages read in another encoding than their label's
+CHARSET_MOJIBAKE_PAGES = "charset/mojibake_pages"  # mojibake left after decoding: no body
+
+
+def charset_repaired(repair: str) -> str:
+    """`charset/repaired/<found>_under_<label>`, e.g. `utf8_under_cp1250`."""
+    return f"{CHARSET_REPAIRED}/{repair}"
 
 
 def article_ended(how: str) -> str:
