@@ -34,6 +34,7 @@ EXTENSIONS = {
     "crawler.extensions.verdict.Verdict": 800,  # before StatsFile: the verdict is in its stats
     "crawler.extensions.stats_file.StatsFile": 900,
     "crawler.extensions.progress.Progress": 950,  # CRAWLER_PROGRESS_MINUTES
+    "crawler.extensions.shutdown.PromptShutdown": 100,  # a close cuts every politeness wait
 }
 CRAWLER_STATS_FILE = ""  # a path: the final stats are written there as JSON
 
@@ -65,6 +66,18 @@ CRAWLER_GONE_RECHECK_DAYS = 30.0  # a listed article that answered 404/410 waits
 # (`cri/published_mismatch`, in the run report): E1 pages can differ by a day (DOSSIER section 1).
 CRAWLER_MAX_DATE_MISMATCH_DAYS = 2
 CRAWLER_MAX_BODY_CHARS = 500_000  # the longest real articles have ~50,000 characters
+# Bounded discovery (issue #13; crawler/sitemaps.py): whatever the site lists, a run stays bounded.
+# The real sitemap holds ~100 URLs (~5 days): 2,000 is ~100 days of publishing, enough for a
+# monitor that missed weeks, and fetched within one hourly run at the polite pace. A backfill
+# reads the archive through the listings, not the sitemap: the same cap (raise it with -s).
+CRAWLER_MAX_SITEMAP_URLS = 2000
+CRAWLER_MAX_SITEMAPS = 10  # the real site has 2 (robots.txt -> index -> latest)
+# Sitemap links wait (and a listing's are cut) while the scheduler holds this many requests: a
+# few MB, and work for the downloader for many minutes at the polite pace.
+CRAWLER_MAX_QUEUED_REQUESTS = 1000
+# Sections are discovered from the API, never listed by hand: ~10-30 real ones, 200 at most per
+# run (each walk's depth: CRAWLER_MONITOR_MAX_PAGES, CRAWLER_MAX_LISTING_PAGES).
+CRAWLER_MAX_LISTINGS = 200
 
 # -- Politeness beyond Scrapy's (crawler/middlewares) -----------------------------------------
 CRAWLER_ROBOTS_FAIL_CLOSED = True

@@ -19,6 +19,12 @@ Without the header, or with one that is not a delay (garbage, negative), RetryMi
 its normal retry. Stats: `retry_after/waits`, `retry_after/seconds` (their sum),
 `retry_after/capped`, `retry_after/unreadable`.
 
+When the crawl begins to close (the `crawl_closing` signal of crawler/extensions/shutdown.py:
+SIGTERM, SIGINT, a time or memory bound), no hold keeps it open: the holds are released, the
+requests waiting for one are woken and dropped (`shutdown/dropped_requests`), not sent (the host
+asked us to wait; the next run fetches them), and no new hold is taken. The extension drops
+those queued in the slot and sets its delay to 0.
+
 Scrapy internals relied on: `engine.downloader.slots`, `Downloader.get_slot_key()`, the
 `download_slot` meta key, the order of `Downloader._download` (signal, then the slot's queue),
 and `Slot.lastseen` (monotonic time of the slot's last request, which
@@ -37,11 +43,14 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.core.downloader import Downloader
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.utils.asyncio import sleep
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
+from twisted.internet.defer import Deferred
 
 from crawler.context import CrawlContext
+from crawler.extensions.shutdown import DROPPED, crawl_closing, dropped
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -84,6 +93,8 @@ class RetryAfterMiddleware:
         self.retry_codes = {int(code) for code in settings.getlist("RETRY_HTTP_CODES")}
         self.max_retry_times = settings.getint("RETRY_TIMES")
         self._holds: dict[str, float] = {}  # download slot key -> monotonic time it opens
+        self._waiting: set[Deferred[None]] = set()  # one per request waiting for a hold
+        self._closing: str | None = None  # the reason, once the crawl began to close
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
@@ -91,6 +102,7 @@ class RetryAfterMiddleware:
         # The downloader sends this before it hands the slot its next request, and before the
         # response reaches any middleware: the hold is in place in time.
         crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(middleware.crawl_closing, signal=crawl_closing)
         return middleware
 
     @property
@@ -102,12 +114,37 @@ class RetryAfterMiddleware:
             return
         key = self._downloader.get_slot_key(request)
         while (remaining := self._holds.get(key, 0.0) - monotonic()) > 0:
-            await sleep(remaining)  # the hold may have been pushed on meanwhile: look again
+            await self._wait(remaining)  # the hold may have been pushed on meanwhile: look again
+            if self._closing is not None:
+                self.stats.inc_value(DROPPED)
+                raise dropped(self._closing, request)
         self._holds.pop(key, None)
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleeps `seconds`, or until the crawl begins to close."""
+        woken: Deferred[None] = Deferred()
+        timer = call_later(seconds, woken.callback, None)
+        self._waiting.add(woken)
+        try:
+            await maybe_deferred_to_future(woken)
+        finally:
+            self._waiting.discard(woken)
+            timer.cancel()
+
+    def crawl_closing(self, reason: str) -> int:
+        """The crawl closes: every hold released; the requests waiting wake up to be dropped.
+        Returns how many."""
+        self._closing = reason
+        self._holds.clear()
+        waiting = list(self._waiting)
+        for woken in waiting:
+            if not woken.called:
+                woken.callback(None)
+        return len(waiting)
 
     def response_downloaded(self, response: Response, request: Request) -> None:
         """Holds the host's slot for a 429/503 with a readable Retry-After."""
-        if response.status not in STATUSES:
+        if response.status not in STATUSES or self._closing is not None:
             return
         header = response.headers.get(b"Retry-After")
         if header is None:

@@ -23,6 +23,13 @@ wait between two requests to it). AutoThrottle lowers slot delays as responses c
 the floor is applied again after every response and whenever a request reaches the slot, and
 the slot's jitter is narrowed so that its shortest random draw is still the Crawl-delay.
 
+When the crawl begins to close (the `crawl_closing` signal of crawler/extensions/shutdown.py:
+SIGTERM, SIGINT, a time or memory bound), the Crawl-delay no longer holds it open: no floor is
+applied any more (the extension keeps every slot's delay at 0 and drops what waits in them), and
+a request that still comes through this middleware (one that waited for robots.txt, or one
+sent straight to the downloader) is dropped (`shutdown/dropped_requests`), not sent, nor is a
+robots.txt fetched for it: the host asked us to wait, and the next run fetches it.
+
 Scrapy internals relied on (no private method of RobotsTxtMiddleware is used or overridden):
 - `process_request()` awaits `self.robot_parser(request)` then calls
   `self.process_request_2(parser, request)`: both public, both overridden here. We fetch
@@ -57,6 +64,7 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet.defer import Deferred
 
 from crawler.context import CrawlContext
+from crawler.extensions.shutdown import DROPPED, crawl_closing, dropped
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -106,11 +114,15 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
         self._forbidding: set[str] = set()  # hosts whose rules forbade a request (warned once)
         self._floors: dict[str, float] = {}  # download slot key -> minimum delay (s)
         self._jitters: dict[str, float] = {}  # download slot key -> its jitter before narrowing
+        self._closing: str | None = None  # the reason, once the crawl began to close
+        crawler.signals.connect(self.crawl_closing, signal=crawl_closing)
 
     # -- the rules of a host -------------------------------------------------------------------
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         """The host's rules (None: no rules), fetched once per host and run."""
+        if self._closing is not None:
+            return None  # no robots.txt fetched while closing: process_request_2 drops it
         netloc = urlparse_cached(request).netloc
         if netloc in self._hosts:
             known = self._hosts[netloc]
@@ -191,6 +203,9 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
     # -- each request --------------------------------------------------------------------------
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        if self._closing is not None:
+            self.stats.inc_value(DROPPED)
+            raise dropped(self._closing, request)
         netloc = urlparse_cached(request).netloc
         if isinstance(rp, HostClosed):
             self.stats.inc_value("robots/denied_requests")
@@ -207,6 +222,11 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
         delay = self._crawl_delays.get(netloc)
         if delay is not None:
             self._add_floor(self._downloader.get_slot_key(request), delay)
+
+    def crawl_closing(self, reason: str) -> None:
+        """The crawl closes: no Crawl-delay floor any more, no request through any more."""
+        self._closing = reason
+        self._floors.clear()  # _reapply applies nothing now
 
     # -- Crawl-delay as the floor of the slot's delay ------------------------------------------
 

@@ -1,14 +1,23 @@
 """Retry-After values (crawler/middlewares/retry_after.py): seconds or an HTTP date, read as the
-wait in seconds, or None. Waited for on real crawls: tests/e2e/test_politeness.py."""
+wait in seconds, or None; and the requests waiting for a hold when the crawl closes. Waited for
+on real crawls: tests/e2e/test_politeness.py (stopped in the wait: tests/e2e/test_shutdown.py)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from types import SimpleNamespace
 
 import pytest
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.utils.test import get_crawler
 
-from crawler.middlewares.retry_after import parse_retry_after
+from crawler.extensions.shutdown import DROPPED, crawl_closing
+from crawler.middlewares.retry_after import RetryAfterMiddleware, parse_retry_after
+from tests.support.settings import project_settings
 
 NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
 
@@ -38,3 +47,32 @@ NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
 )
 def test_parse_retry_after(value: str | bytes, expected: float | None) -> None:
     assert parse_retry_after(value, now=NOW) == expected
+
+
+# -- when the crawl begins to close (crawler/extensions/shutdown.py) ---------------------------
+
+def test_requests_waiting_for_a_hold_are_dropped_when_the_crawl_closes() -> None:
+    crawler = get_crawler(Spider, project_settings(CRAWLER_RETRY_AFTER_MAX=100000.0))
+    downloader = SimpleNamespace(slots={}, get_slot_key=lambda request: "polish.cri.cn")
+    crawler.engine = SimpleNamespace(downloader=downloader)  # type: ignore[assignment]
+    middleware = RetryAfterMiddleware.from_crawler(crawler)
+    held = Request("https://polish.cri.cn/a")
+    answer = Response(held.url, status=429, headers={"Retry-After": "100000"}, request=held)
+
+    async def run() -> None:
+        middleware.response_downloaded(answer, held)  # the host is held 100,000 s
+        waiting = [asyncio.ensure_future(middleware.process_request(Request(f"{held.url}{n}")))
+                   for n in range(2)]
+        await asyncio.sleep(0.05)
+        assert not any(task.done() for task in waiting)
+        answers = crawler.signals.send_catch_log(signal=crawl_closing, reason="shutdown")
+        assert [n for _, n in answers] == [2]
+        for task in waiting:
+            with pytest.raises(IgnoreRequest, match=r"closing \(shutdown\)"):
+                await asyncio.wait_for(task, 1)
+        middleware.response_downloaded(answer, held)  # no new hold
+        assert await middleware.process_request(Request(f"{held.url}2")) is None
+
+    asyncio.run(run())
+    assert crawler.stats.get_value(DROPPED) == 2
+    assert crawler.stats.get_value("retry_after/waits") == 1
