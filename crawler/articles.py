@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from crawler.editions import Edition
@@ -12,6 +13,18 @@ from crawler.parsers.listing import Card
 from crawler.urls import PageRef
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """What made an item, besides the answer it came from: the crawl's run (its id in
+    `runs.jsonl`), the crawler's version, and the parser that read the answer (its era's name
+    and registered version, `crawler.eras.ParserVersion`)."""
+
+    run: str
+    crawler_version: str
+    parser_era: str | None = None
+    parser_version: int | None = None
+
+
 def build_article(
     edition: Edition,
     ref: PageRef,
@@ -19,9 +32,12 @@ def build_article(
     card: Card | None = None,
     section: str | None = None,
     fetched_at: datetime | None = None,
+    *,
+    provenance: Provenance,
 ) -> Article:
     """The normalised item; values from the page first, then from the listing's card, then
-    from the URL (published date)."""
+    from the URL (published date); its provenance as given, and as the extract has it (the
+    selector, the payload's digest and WARC record)."""
     loader = ArticleLoader(edition=edition, headline=clean_text(extract.headline))
     loader.add_value("id", ref.id)
     loader.add_value("url", ref.url)
@@ -54,4 +70,9 @@ def build_article(
     item: Article = loader.load_item()
     if item.modified and item.published and item.modified <= item.published:
         item.modified = None  # the outlet reports no later edit
+    # Provenance is recorded as made, not normalised: set past the loader.
+    item.run, item.crawler_version = provenance.run, provenance.crawler_version
+    item.parser = {"era": provenance.parser_era, "version": provenance.parser_version,
+                   "selector": extract.selector}
+    item.content_sha256, item.warc_record_id = extract.payload_sha256, extract.warc_record_id
     return item

@@ -120,11 +120,16 @@ class CrawlerConfig:
     health: HealthThresholds
     # The archive (pipelines dedupe + store): off for a plain `scrapy crawl cri -O out.jsonl`.
     archive: bool = True
+    warc: bool = True  # keep every response in <data_dir>/warc (crawler/archive/warc.py)
     batch_items: int = 100  # a batch is written and fsynced at this many items ...
     batch_seconds: float = 5.0  # ... or this long after its first item, whichever comes first
     alert_repeat_hours: float = 6.0  # a streak of the same failure alerts again after this long
     progress_minutes: float = 10.0  # without a terminal, a progress line this often (0: none)
     backfill_timeout: float = 0.0  # CLOSESPIDER_TIMEOUT of a backfill, in seconds (0: none)
+    max_sitemap_urls: int = 2000  # sitemap URLs taken per run, newest first
+    max_sitemaps: int = 10  # sitemaps fetched per run (robots.txt's and an index's)
+    max_queued_requests: int = 1000  # discovery waits (sitemaps) or cuts (listings) beyond
+    max_listings: int = 200  # listings (home, sections) walked per run
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlerConfig:
@@ -144,11 +149,16 @@ class CrawlerConfig:
             retry_after_max=_float(settings, "CRAWLER_RETRY_AFTER_MAX", minimum=0),
             health=HealthThresholds.from_settings(settings),
             archive=_bool(settings, "CRAWLER_ARCHIVE"),
+            warc=_bool(settings, "CRAWLER_WARC"),
             batch_items=_int(settings, "CRAWLER_BATCH_ITEMS", minimum=1),
             batch_seconds=_float(settings, "CRAWLER_BATCH_SECONDS", minimum=0),
             alert_repeat_hours=_float(settings, "CRAWLER_ALERT_REPEAT_HOURS", minimum=0),
             progress_minutes=_float(settings, "CRAWLER_PROGRESS_MINUTES", minimum=0),
             backfill_timeout=_float(settings, "CRAWLER_BACKFILL_TIMEOUT", minimum=0),
+            max_sitemap_urls=_int(settings, "CRAWLER_MAX_SITEMAP_URLS", minimum=0),
+            max_sitemaps=_int(settings, "CRAWLER_MAX_SITEMAPS", minimum=0),
+            max_queued_requests=_int(settings, "CRAWLER_MAX_QUEUED_REQUESTS", minimum=1),
+            max_listings=_int(settings, "CRAWLER_MAX_LISTINGS", minimum=1),
         )
         if config.batch_seconds <= 0:
             raise ConfigError(

@@ -1,10 +1,13 @@
 """One context per crawl: the typed config and the edition, built once from the crawler's
-settings, and the archive state that the store opens. Every component of the project gets it
+settings, the run's id (on its items and its line in `runs.jsonl`), and the archive state that
+the store opens. Every component of the project gets it
 through `CrawlContext.of(crawler)` in its `from_crawler`, so nothing parses settings twice."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -19,6 +22,11 @@ if TYPE_CHECKING:
 _CONTEXTS: WeakKeyDictionary[Crawler, CrawlContext] = WeakKeyDictionary()
 
 
+def new_run_id() -> str:
+    """A crawl's id: when its context was built (UTC, to the second) and its process."""
+    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{os.getpid()}"
+
+
 @dataclass
 class CrawlContext:
     """What every component of one crawl shares."""
@@ -28,6 +36,8 @@ class CrawlContext:
     # Created closed: the store pipeline opens it (after taking the data directory's lock);
     # dedupe and the spider read it once it is open.
     archive: ArchiveState = field(default_factory=ArchiveState)
+    # The run's id, made once: every item carries it, and its report in runs.jsonl.
+    run: str = field(default_factory=new_run_id)
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlContext:

@@ -10,11 +10,18 @@ they all run the path that runs in production.
 
 Every outcome carries `counts`: the stat names (under `cri/`) and amounts that say what was
 seen, which the caller adds to its stats. No Scrapy engine, no settings, no I/O.
+
+An item says where it came from (README, output schema): the run and crawler version it is
+given, the parser (era, version, the selector that found the body), the SHA-256 of the payload
+read and the answer's WARC record. A multi-page article's digest is over its pages in order:
+the SHA-256 of their payload digests (hex) joined; its record is page 1's, the other pages are
+the same run's records of `ref.page_url(n)`.
 """
 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -27,13 +34,13 @@ from parsel import Selector
 from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 
-from crawler import charset, stats
-from crawler.articles import build_article
+from crawler import __version__, charset, stats
+from crawler.articles import Provenance, build_article
 from crawler.editions import Edition
 from crawler.eras import Era
 from crawler.items import Article
 from crawler.parsers import e4, fallback
-from crawler.parsers.base import Extract
+from crawler.parsers.base import Extract, PageParser
 from crawler.parsers.interstitial import interstitial
 from crawler.parsers.listing import Card
 from crawler.urls import PageRef
@@ -63,6 +70,7 @@ class Answer:
     body: bytes
     headers: Mapping[str, str | bytes | Sequence[str | bytes]] = field(default_factory=dict)
     via: Via = Via.PAGE
+    record: str | None = None  # the id of the WARC record holding it, if one was written
 
 
 @dataclass(frozen=True)
@@ -119,13 +127,17 @@ def extract(
     section: str | None = None,
     fetched_at: datetime | None = None,
     gate: Gate = Gate(),
+    run: str,
+    crawler_version: str = __version__,
 ) -> Outcome:
     """The outcome of one answer for the article `ref`. `pages`: the extracts of the earlier
     pages of a multi-page article (from the previous `Need`); `card` and `section`: what the
-    listing said of the article (a fallback for its date, summary, images)."""
+    listing said of the article (a fallback for its date, summary, images); `run` and
+    `crawler_version`: what made the answer's item (its provenance)."""
     counts: Counter[str] = Counter()
+    made = Provenance(run, crawler_version)
     if answer.via is Via.API:
-        return _from_api(edition, ref, answer, counts, card, section, fetched_at, gate)
+        return _from_api(edition, ref, answer, counts, card, section, fetched_at, gate, made)
     response = _response(answer)
     if response is None:
         content_type = _header(answer, "Content-Type")
@@ -144,11 +156,13 @@ def extract(
         counts[stats.ARTICLES_PARSED] += 1
         return Skip(counts, reason="no_body", detail=f"{wall} page instead of the article")
     era = _page_era(edition, ref, page, response.url)
+    parser = era.parser(ref.url_date)
     try:
-        this = era.parser(ref.url_date).parse(page, response.url)
+        this = parser.parse(page, response.url)
     except RecursionError:
         # Thousands of nested elements: no article page looks like that.
         return Skip(counts, reason="too_deep", detail="markup nested too deeply to read")
+    this = replace(this, payload_sha256=_sha256(answer.body), warc_record_id=answer.record)
     if answer.via is Via.BROWSER:
         this = replace(this, method="browser")
     read = (*pages, this)
@@ -164,8 +178,9 @@ def extract(
         generic = fallback.parse(text, response.url)  # the repaired text, as the parsers read
         if generic.paragraphs:
             found = replace(found, paragraphs=generic.paragraphs, method="fallback",
-                            headline=found.headline or generic.headline)
-    return _item(edition, ref, found, counts, card, section, fetched_at, gate)
+                            headline=found.headline or generic.headline, selector="fallback")
+    made = replace(made, parser_era=era.name, parser_version=_version(era, parser))
+    return _item(edition, ref, found, counts, card, section, fetched_at, gate, made)
 
 
 def _page_era(edition: Edition, ref: PageRef, page: Selector, url: str) -> Era:
@@ -179,9 +194,18 @@ def _page_era(edition: Edition, ref: PageRef, page: Selector, url: str) -> Era:
     return edition.era(ref.era)
 
 
+def _version(era: Era, parser: PageParser) -> int:
+    """The registered version of an era's parser (`crawler.eras.ParserVersion`)."""
+    return next(v.version for v in era.parsers if v.parser is parser)
+
+
+def _sha256(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
+
+
 def _from_api(edition: Edition, ref: PageRef, answer: Answer, counts: Counter[str],
               card: Card | None, section: str | None, fetched_at: datetime | None,
-              gate: Gate) -> Outcome:
+              gate: Gate, made: Provenance) -> Outcome:
     """An API answer: the article, or a Need for its page when the answer has none."""
     try:
         found = e4.parse_api_article(e4.api_result(json.loads(answer.body)))
@@ -191,14 +215,20 @@ def _from_api(edition: Edition, ref: PageRef, answer: Answer, counts: Counter[st
     if not found.paragraphs:
         counts[stats.API_NO_BODY] += 1
         return Need(counts, what=Needed.PAGE, detail="no body")
-    return _item(edition, ref, found, counts, card, section, fetched_at, gate)
+    found = replace(found, payload_sha256=_sha256(answer.body), warc_record_id=answer.record)
+    # The API is the current platform's, whatever the article's era: its parser read it.
+    era = edition.platform_era or edition.era(ref.era)
+    made = replace(made, parser_era=era.name,
+                   parser_version=_version(era, era.parser(ref.url_date)))
+    return _item(edition, ref, found, counts, card, section, fetched_at, gate, made)
 
 
 def _item(edition: Edition, ref: PageRef, found: Extract, counts: Counter[str],
           card: Card | None, section: str | None, fetched_at: datetime | None,
-          gate: Gate) -> Outcome:
+          gate: Gate, made: Provenance) -> Outcome:
     """The article, gated: a body, a sane size, a date, not before the crawl's `since`."""
-    article = build_article(edition, ref, found, card=card, section=section, fetched_at=fetched_at)
+    article = build_article(edition, ref, found, card=card, section=section, fetched_at=fetched_at,
+                            provenance=made)
     counts[stats.ARTICLES_PARSED] += 1
     if charset.mojibake(f"{article.headline or ''}\n{article.body or ''}") >= MOJIBAKE_LEFT:
         counts[stats.CHARSET_MOJIBAKE_PAGES] += 1
@@ -230,12 +260,17 @@ def _days_apart(published: str, url_date: date) -> int:
 
 
 def _merge(pages: Sequence[Extract]) -> Extract:
-    """One Extract for a multi-page article: page 1's metadata, every page's body lines."""
+    """One Extract for a multi-page article: page 1's metadata, every page's body lines; the
+    selector of the first page whose body was found; a digest over the pages' digests, in
+    order (page 1's record stays the article's)."""
     first, rest = pages[0], pages[1:]
+    digests = [page.payload_sha256 or "" for page in pages]
     return replace(
         first,
         more_pages=[*first.more_pages, *(page.paragraphs for page in rest)],
         pages=max(page.pages for page in pages),
+        selector=next((page.selector for page in pages if page.selector), None),
+        payload_sha256=_sha256("".join(digests).encode("ascii")),
     )
 
 

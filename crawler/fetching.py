@@ -15,6 +15,7 @@ from twisted.internet.error import TimeoutError as ConnectTimeout
 from twisted.python.failure import Failure
 
 from crawler.editions import Edition
+from crawler.middlewares.warc import ARTICLE_ID, REFERS_TO
 from crawler.extract import Outcome, Skip, Via
 from crawler.parsers.base import Extract
 from crawler.parsers.listing import Card
@@ -91,17 +92,22 @@ class Fetcher:
     def get(self, url: str, **kwargs: Any) -> Request:
         return Request(self.url(url), **kwargs)
 
-    def api(self, page_url: str, meta: dict[str, Any] | None = None, **kwargs: Any) -> JsonRequest:
-        """`getData` for a page of the current platform (a listing or an article)."""
+    def api(self, page_url: str, meta: dict[str, Any] | None = None, article: str | None = None,
+            **kwargs: Any) -> JsonRequest:
+        """`getData` for a page of the current platform (a listing, or the article `article`:
+        its WARC records are indexed under that id)."""
         api = self.url(f"https://{self.edition.canonical_host}{self.edition.api_path}")
-        return JsonRequest(api, data={"id": page_url}, meta={**(meta or {}), "via": Via.API}, **kwargs)
+        meta = {**(meta or {}), "via": Via.API, ARTICLE_ID: article}
+        return JsonRequest(api, data={"id": page_url}, meta=meta, **kwargs)
 
-    def page(self, url: str, via: Via = Via.PAGE, **kwargs: Any) -> Request:
-        """An article page, plain or rendered in the browser (then the same URL again), before
-        listings."""
-        meta: dict[str, Any] = {"via": via}
+    def page(self, url: str, via: Via = Via.PAGE, article: str | None = None,
+             shell: str | None = None, **kwargs: Any) -> Request:
+        """A page of the article `article`, plain or rendered in the browser (then the same URL
+        again; `shell`: the WARC record of the plain page, which the rendered DOM is kept as a
+        conversion of), before listings."""
+        meta: dict[str, Any] = {"via": via, ARTICLE_ID: article}
         if via is Via.BROWSER:
             wait = {"wait_until": "networkidle", "timeout": self.browser_timeout_ms}
-            meta |= {"playwright": True, "playwright_page_goto_kwargs": wait}
+            meta |= {"playwright": True, "playwright_page_goto_kwargs": wait, REFERS_TO: shell}
         return Request(self.url(url), meta=meta, dont_filter=via is Via.BROWSER,
                        priority=ARTICLE_PRIORITY, **kwargs)

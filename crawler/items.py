@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -26,4 +27,11 @@ class Article:
     video: str | None = None  # video stream URL (E4 video articles)
     extraction: str | None = None  # how the body was found: api, html, browser, fallback
     fetched_at: str | None = None  # ISO 8601 UTC time of the fetch
+    # Provenance (README): what made the item, and from what. Null only in records written
+    # before the crawler recorded it.
+    run: str | None = None  # the crawl's id, as in runs.jsonl: 20261127T120000Z-4242
+    crawler_version: str | None = None  # crawler.__version__
+    parser: dict[str, Any] | None = None  # {"era": "E3", "version": 1, "selector": "#abody"}
+    content_sha256: str | None = None  # hex SHA-256 of the payload read (multi-page: of its pages')
+    warc_record_id: str | None = None  # the WARC record of that payload (multi-page: page 1's)
     version: int | None = None  # 1, then n+1 each time the text changes (set by dedupe)

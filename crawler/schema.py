@@ -17,7 +17,8 @@ SCHEMA_FILE = "data/article.schema.json"
 
 
 def derived() -> dict[str, dict[str, Any]]:
-    """The schema's properties that the registry decides."""
+    """The schema's properties that the registry decides (by name; `parser.era` is the era in
+    the `parser` definition)."""
     editions = list(EDITIONS.values())
     eras = sorted({era.name for e in editions for era in e.eras})
     ids = sorted({p for e in editions for p in e.id_pattern.split("|")})
@@ -26,6 +27,7 @@ def derived() -> dict[str, dict[str, Any]]:
         "edition": {"enum": [e.name for e in editions]},
         "language": {"enum": sorted({e.language for e in editions})},
         "era": {"enum": [*eras, None]},
+        "parser.era": {"enum": eras},
         "id": {"pattern": f"^({'|'.join(ids)})$"},
         "url": {"pattern": f"^https://({hosts})/[^\\s]*$"},
     }
@@ -41,8 +43,12 @@ def published() -> dict[str, Any]:
 def updated(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema with the registry's rules written into its properties."""
     properties = schema["properties"]
+    parser = schema["$defs"]["parser"]["properties"]
     for name, rules in derived().items():
-        properties[name].update(rules)
+        if name.startswith("parser."):
+            parser[name.removeprefix("parser.")].update(rules)
+        else:
+            properties[name].update(rules)
     return schema
 
 

@@ -52,6 +52,7 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 CRAWLER_ARCHIVE = True  # false: no dedupe, no store (a plain export with -O)
+CRAWLER_WARC = True  # every response kept in <data_dir>/warc (crawler/archive/warc.py)
 CRAWLER_BATCH_ITEMS = 100
 CRAWLER_BATCH_SECONDS = 5.0
 
@@ -92,6 +93,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
     # Outside HttpCompressionMiddleware (590): a compressed body cut short is retried, not parsed.
     "crawler.middlewares.integrity.CompressedIntegrityMiddleware": 595,
+    # Below Retry (550) and Redirect (600), after decompression (590): the final answers.
+    "crawler.middlewares.warc.WarcRecorder": 540,
 }
 
 # -- Bounded runs: a hung crawl must not run into the next cron slots. Either limit ends the run

@@ -48,9 +48,8 @@ SITEMAP_ARTICLE_LINKS = "cri/sitemap/article_links"  # article links taken
 # Bounded discovery (crawler/sitemaps.py): what the per-run caps left out
 SITEMAP_CUT = "cri/sitemap/cut"  # sitemap URLs not taken (CRAWLER_MAX_SITEMAP_URLS, oldest first)
 SITEMAP_UNFETCHED = "cri/sitemap/unfetched"  # sitemaps not fetched (CRAWLER_MAX_SITEMAPS)
-SITEMAP_HELD_BACK = "cri/sitemap/held_back"  # links taken that waited for room in the scheduler
 # Article links not requested: a listing's, while the scheduler held CRAWLER_MAX_QUEUED_REQUESTS;
-# a sitemap's, still waiting when the run ended.
+# a sitemap's, still waiting for its turn when the run ended.
 DISCOVERY_CUT = "cri/discovery/cut"
 LISTING_WITHOUT_ARTICLE_LINK = "cri/listing/without_article_link"
 LISTING_NO_NEW_ARTICLE = "cri/listing/no_new_article"

@@ -29,10 +29,17 @@ DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?([+-][0-9]{2}:[0-9]{2}|Z)"
 )
 HTTP_URL = re.compile(r"https?://\S+")
+TOKEN = re.compile(r"\S+")  # a run id, a version: one word
+SHA256 = re.compile(r"[0-9a-f]{64}")
+WARC_RECORD_ID = re.compile(r"<[^\s<>]+>")  # WARC 1.1: "<" uri ">", e.g. <urn:uuid:...>
+PARSER_KEYS = frozenset({"era", "version", "selector"})
 _TEXT = ("headline", "body")
 _OPTIONAL_TEXT = ("author", "summary")
 _OPTIONAL_URL = ("section", "video")
 _OPTIONAL_DATETIME = ("modified", "fetched_at")
+# Provenance: null only in records written before the crawler recorded it.
+_OPTIONAL_PATTERN = (("run", TOKEN), ("crawler_version", TOKEN), ("content_sha256", SHA256),
+                     ("warc_record_id", WARC_RECORD_ID))
 
 
 def _is_datetime(value: Any) -> bool:
@@ -105,4 +112,22 @@ class ArticleRules:
         version = get("version")
         if version is not None and (type(version) is not int or version < 1):
             return "bad_version"
+        for name, pattern in _OPTIONAL_PATTERN:
+            value = get(name)
+            if value is not None and not (isinstance(value, str) and pattern.fullmatch(value)):
+                return f"bad_{name}"
+        if get("parser") is not None and not self._is_parser(get("parser")):
+            return "bad_parser"
         return None
+
+    def _is_parser(self, value: Any) -> bool:
+        """`{"era": <an era of the edition>, "version": <int >= 1>, "selector": <text>}`."""
+        return (
+            isinstance(value, dict)
+            and value.keys() == PARSER_KEYS
+            and isinstance(value["era"], str)
+            and value["era"] in self.eras
+            and type(value["version"]) is int
+            and value["version"] >= 1
+            and _is_text(value["selector"])
+        )

@@ -65,6 +65,7 @@ from crawler.archive.layout import ARTICLES_DIR, CRAWL_LOCK, STATE_FILE, output_
 from crawler.archive.reconcile import Reconciliation
 from crawler.context import CrawlContext
 from crawler.items import Article
+from crawler.signals import batch_writing
 from crawler.stats import STORED_NEW, STORED_UPDATED
 from pipelines import archive_context, item_fields
 
@@ -222,6 +223,8 @@ class StorePipeline:
             self._fail(f"cannot open today's output file in {self.data_dir}: {_why(exc)}", exc,
                        len(records))
             return False
+        # What the items name (their WARC records) is durable before they are.
+        self.crawler.signals.send_catch_log(signal=batch_writing)
         try:
             write_durably(fd, data)
         except OSError as exc:

@@ -5,13 +5,15 @@ outcomes become items, requests and stats."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -29,6 +31,7 @@ from crawler.options import ARGUMENTS, CrawlOptions
 from crawler.pagination import Walk, next_page
 from crawler.parsers import e4
 from crawler.parsers.listing import Card, cards, module_links
+from crawler.sitemaps import SitemapBudget
 from crawler.urls import Kind, PageRef, classify
 
 logger = logging.getLogger(__name__)
@@ -42,6 +45,7 @@ class CriSpider(scrapy.Spider):
     options: CrawlOptions
     fetch: Fetcher
     archive: ArchiveState | None = None  # the archive state, when incremental (set in start)
+    sitemaps: SitemapBudget
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.arguments: dict[str, str] = {k: kwargs.pop(k) for k in ARGUMENTS & kwargs.keys()}
@@ -64,6 +68,9 @@ class CriSpider(scrapy.Spider):
             crawler.settings.set("CLOSESPIDER_TIMEOUT", context.config.backfill_timeout, priority="spider")
         spider.config, spider.edition = context.config, context.edition
         spider.fetch = Fetcher(spider.edition, spider.options.base_url, spider.config.browser_timeout_ms)
+        spider.sitemaps = SitemapBudget(spider.config.max_sitemap_urls, spider.config.max_sitemaps,
+                                        spider.edition.tz)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
     # -- discovery -------------------------------------------------------------------------
@@ -83,30 +90,52 @@ class CriSpider(scrapy.Spider):
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         found = list(sitemap_urls_from_robots(response.body, base_url=response.url))
-        for url in found or [f"https://{self.edition.canonical_host}{self.edition.sitemap_path}"]:
-            yield self._sitemap_request(url)
+        listed = found or [f"https://{self.edition.canonical_host}{self.edition.sitemap_path}"]
+        yield from self._sitemap_requests((url, "") for url in listed)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """Of an index, its newest sitemaps; of a sitemap, its newest URLs, into the backlog
+        that `on_idle` empties: both within the run's caps (`crawler/sitemaps.py`). The entries
+        are read one by one, never all held."""
         try:
             sitemap = Sitemap(response.body)
         except Exception as exc:  # lxml raises several types on hostile input
             self._skip("sitemap_unreadable", response.url, str(exc))
             return
         self.crawler.stats.inc_value(stats.SITEMAP_ANSWERS)
-        for entry in sitemap:
-            loc = entry.get("loc", "")
-            if sitemap.type == "sitemapindex":
-                if classify(loc, self.edition) is not None:
-                    yield self._sitemap_request(loc)
-            elif not self.options.before_since(entry.get("lastmod", "")[:10]):
-                ref = classify(loc, self.edition)
-                if ref is not None and ref.kind is Kind.ARTICLE:
-                    self.crawler.stats.inc_value(stats.SITEMAP_ARTICLE_LINKS)
-                yield from self._follow(loc)
+        entries = ((entry.get("loc", ""), entry.get("lastmod", "")) for entry in sitemap)
+        if sitemap.type == "sitemapindex":
+            yield from self._sitemap_requests(e for e in entries if classify(e[0], self.edition))
+            return
+        recent = (e for e in entries if not self.options.before_since(e[1][:10]))
+        taken, cut = self.sitemaps.take(recent)
+        self.crawler.stats.inc_value(stats.SITEMAP_CUT, cut)
+        refs = [classify(loc, self.edition) for loc in taken]
+        articles = sum(ref is not None and ref.kind is Kind.ARTICLE for ref in refs)
+        self.crawler.stats.inc_value(stats.SITEMAP_ARTICLE_LINKS, articles)
 
-    def _sitemap_request(self, url: str) -> Request:
-        self.crawler.stats.inc_value(stats.SITEMAP_REQUESTED)
-        return self.fetch.get(url, callback=self.parse_sitemap, errback=self.on_discovery_error)
+    def _sitemap_requests(self, listed: Iterable[tuple[str, str]]) -> Iterator[Request]:
+        """Of the sitemaps listed (loc, lastmod), the newest within CRAWLER_MAX_SITEMAPS."""
+        chosen, cut = self.sitemaps.sitemaps(listed)
+        self.crawler.stats.inc_value(stats.SITEMAP_UNFETCHED, cut)
+        for url in chosen:
+            self.crawler.stats.inc_value(stats.SITEMAP_REQUESTED)
+            yield self.fetch.get(url, callback=self.parse_sitemap, errback=self.on_discovery_error)
+
+    def on_idle(self) -> None:
+        """The sitemap links taken wait for this (the listings' discovery is done, nothing is
+        queued), and are queued CRAWLER_MAX_QUEUED_REQUESTS at a time."""
+        released, backlog = 0, self.sitemaps.backlog
+        while released < self.config.max_queued_requests and backlog:
+            for request in self._follow(backlog.popleft()):
+                self.crawler.engine.crawl(request)  # type: ignore[union-attr]
+                released += 1
+        if released:
+            raise DontCloseSpider
+
+    def closed(self, reason: str) -> None:
+        # Taken, but the run ended before their turn (a timeout, a signal): cut.
+        self.crawler.stats.inc_value(stats.DISCOVERY_CUT, len(self.sitemaps.backlog))
 
     def parse_listing(self, response: Response, ref: PageRef, walk: Walk) -> Iterator[Request]:
         try:
@@ -116,6 +145,7 @@ class CriSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value(stats.LISTING_ANSWERS)
         article_links = unseen = fetched = 0
+        room = self.config.max_queued_requests - self._queued()  # for this answer's articles
         days: list[date] = []  # of the article cards: the newest decides the backfill's end
         for card in cards(result):
             target = classify(card.link, self.edition)
@@ -129,8 +159,9 @@ class CriSpider(scrapy.Spider):
                     continue
             if target.id not in self.seen_articles:
                 unseen += 1
-                requests = list(self._article(target, card=card, section=ref.url))
+                requests = list(self._article(target, card=card, section=ref.url, room=room))
                 fetched += bool(requests)
+                room -= len(requests)
                 yield from requests
         for link in module_links(result):
             yield from self._listing(classify(link, self.edition))
@@ -161,21 +192,35 @@ class CriSpider(scrapy.Spider):
             self._skip(f"not_article/{ref.kind.value}", ref.url, "not an article page")
 
     def _listing(self, ref: PageRef | None, kinds: tuple[Kind, ...] = (Kind.SECTION,)) -> Iterator[Request]:
-        """The first page of a listing of those kinds (cards lead to sections, not home)."""
-        if ref is not None and ref.kind in kinds and ref.url not in self.seen_listings:
-            self.seen_listings.add(ref.url)
-            yield self._listing_request(ref, Walk())
+        """The first page of a listing of those kinds (cards lead to sections, not home), within
+        CRAWLER_MAX_LISTINGS per run: sections are discovered, so their number is whatever the
+        answers link (the depth of each walk has its own caps)."""
+        if ref is None or ref.kind not in kinds or ref.url in self.seen_listings:
+            return
+        self.seen_listings.add(ref.url)
+        if len(self.seen_listings) > self.config.max_listings:
+            self.crawler.stats.inc_value(stats.LISTING_CUT)
+            return
+        yield self._listing_request(ref, Walk())
 
     # -- articles --------------------------------------------------------------------------
 
-    def _article(self, ref: PageRef, card: Card | None = None, section: str | None = None) -> Iterator[Request]:
+    def _article(self, ref: PageRef, card: Card | None = None, section: str | None = None,
+                 room: int | None = None) -> Iterator[Request]:
+        """The request for an article, unless it needs none. A listing's card is cut when its
+        answer has no `room` left (CRAWLER_MAX_QUEUED_REQUESTS); sitemap links wait in their
+        backlog instead, and pages asked for by URL are always requested."""
         assert ref.id is not None and ref.era is not None
         if ref.id in self.seen_articles:
             self.crawler.stats.inc_value(stats.DUPLICATE_LINK)
             return
+        why = no_fetch_needed(self.archive, ref, card, self.edition, self.config)
+        if room is not None and room <= 0 and why is None:
+            self.crawler.stats.inc_value(stats.DISCOVERY_CUT)  # not seen: a later link may bring it
+            return
         self.seen_articles.add(ref.id)
         self.crawler.stats.inc_value(stats.ARTICLES_DISCOVERED)
-        if why := no_fetch_needed(self.archive, ref, card, self.edition, self.config):
+        if why:
             self.crawler.stats.inc_value(why)
             return
         lead = Lead.of(ref, card, section)
@@ -183,20 +228,28 @@ class CriSpider(scrapy.Spider):
             # No retries: when the API fails, the article's own page is the next source.
             yield self.fetch.api(lead.url, callback=self.parse_article, cb_kwargs={"lead": lead},
                                  errback=self.on_api_error, priority=ARTICLE_PRIORITY,
-                                 meta={"dont_retry": True})
+                                 meta={"dont_retry": True}, article=ref.id)
         else:
             yield self._page_request(lead)
 
-    def _page_request(self, lead: Lead, via: Via = Via.PAGE) -> Request:
-        return self.fetch.page(lead.url, via, callback=self.parse_article, errback=self.on_article_error,
-                               cb_kwargs={"lead": lead})
+    def _queued(self) -> int:
+        """Requests waiting in the scheduler, from its own stats (`engine.scheduler` is public
+        only from Scrapy 2.19). The requests of a callback reach it some time after they are
+        yielded (Scrapy takes up to 2 x CONCURRENT_ITEMS ahead): hence a room per answer."""
+        value = self.crawler.stats.get_value
+        return int(value("scheduler/enqueued", 0)) - int(value("scheduler/dequeued", 0))
+
+    def _page_request(self, lead: Lead, via: Via = Via.PAGE, shell: str | None = None) -> Request:
+        return self.fetch.page(lead.url, via, article=lead.ref.id, shell=shell, cb_kwargs={"lead": lead},
+                               callback=self.parse_article, errback=self.on_article_error)
 
     def parse_article(self, response: Response, lead: Lead) -> Iterator[Any]:
-        answer = Answer(response.url, response.body, response.headers, response.meta["via"])
+        answer = Answer(response.url, response.body, response.headers, response.meta["via"],
+                        record=response.meta.get("warc_record_id"))
         gate = Gate(self.config.max_body_chars, self.options.since, self.config.browser,
                     self.config.max_date_mismatch_days)
         outcome = extract(self.edition, lead.ref, answer, lead.pages, card=lead.card,
-                          section=lead.section, gate=gate)
+                          section=lead.section, gate=gate, run=CrawlContext.of(self.crawler).run)
         retry = self._at_next_address(lead, outcome)
         for name, amount in outcome.counts.items():  # a superseded page's coverage counts not
             if not (retry and name.startswith(stats.PAGE_COVERAGE)):
@@ -219,7 +272,7 @@ class CriSpider(scrapy.Spider):
             yield self._page_request(lead)
         else:
             self.crawler.stats.inc_value(stats.BROWSER_REQUESTS)
-            yield self._page_request(lead, via=Via.BROWSER)
+            yield self._page_request(lead, via=Via.BROWSER, shell=answer.record)
 
     def on_api_error(self, failure: Failure) -> Iterator[Request]:
         lead: Lead = failure.request.cb_kwargs["lead"]  # type: ignore[attr-defined]

@@ -7,6 +7,8 @@
     run.lock                                the pid of the `cri-crawler run` (its lock: the data
                                             directory itself; crawler/archive/lock.py)
     runs.jsonl                              the run history, one report a line
+    warc/YYYY/YYYY-MM-DD.warc.gz            every response the crawl used (crawler/archive/warc.py)
+    warc/index.sqlite3                      where each WARC record is, and for which article
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ def quarantine_name(file_name: str, stamp: str, attempt: int = 0, *, at: int = 0
     already."""
     kind = "partial" if cut else "damaged"
     return f"{file_name}.{stamp}{f'-{attempt}' if attempt else ''}.at{at}.{kind}"
+
+
+WARC_DIR = "warc"
+WARC_INDEX = "index.sqlite3"  # in WARC_DIR
+
+
+def warc_path(day: date) -> str:
+    """The WARC file of a UTC day, relative to the data directory."""
+    return f"{WARC_DIR}/{day:%Y}/{day.isoformat()}.warc.gz"
 
 
 STATE_FILE = "state.sqlite3"

@@ -82,8 +82,8 @@ class Verdict:
             stats.setdefault("finish_reason", self.reason)
         options = getattr(self.spider, "options", None)
         finished = datetime.now(timezone.utc)
-        report = build_report(stats, self.started, finished, edition=context.edition.name,
-                              since=getattr(options, "since", None),
+        report = build_report(stats, self.started, finished, run=context.run,
+                              edition=context.edition.name, since=getattr(options, "since", None),
                               base_url=getattr(options, "base_url", None))
         data_dir = Path(config.data_dir)
         runs_file = data_dir / RUNS_FILE

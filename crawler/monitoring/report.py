@@ -4,7 +4,6 @@ alerts show it."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -22,8 +21,10 @@ SETTLED = frozenset({"item", "skipped/soft_404", "skipped/before_since",
 
 
 def build_report(stats: Mapping[str, Any], started: datetime, finished: datetime, *,
-                 edition: str, since: date | None, base_url: str | None) -> dict[str, Any]:
-    """The run report from the crawl's final stats."""
+                 run: str, edition: str, since: date | None,
+                 base_url: str | None) -> dict[str, Any]:
+    """The run report from the crawl's final stats; `run`: the crawl's id (`CrawlContext.run`,
+    the one its items carry)."""
 
     def count(name: str) -> int:
         return int(stats.get(name, 0) or 0)
@@ -41,7 +42,7 @@ def build_report(stats: Mapping[str, Any], started: datetime, finished: datetime
     listings_requested = count(cri.LISTING_REQUESTED)
     listing_answers = count(cri.LISTING_ANSWERS)
     return {
-        "run": f"{started:%Y%m%dT%H%M%SZ}-{os.getpid()}",
+        "run": run,
         "started": started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"),
         "duration_seconds": round((finished - started).total_seconds(), 3),
@@ -72,12 +73,16 @@ def build_report(stats: Mapping[str, Any], started: datetime, finished: datetime
             "answers": listing_answers,
             "unreadable": max(0, listings_requested - listing_answers),
             "without_article_link": count(cri.LISTING_WITHOUT_ARTICLE_LINK),
+            "cut": count(cri.LISTING_CUT),
         },
         "sitemaps": {
             "requested": count(cri.SITEMAP_REQUESTED),
             "answers": count(cri.SITEMAP_ANSWERS),
             "article_links": count(cri.SITEMAP_ARTICLE_LINKS),
+            "cut": count(cri.SITEMAP_CUT),
+            "unfetched": count(cri.SITEMAP_UNFETCHED),
         },
+        "requests_cut": count(cri.DISCOVERY_CUT),
         "errors": count("log_count/ERROR"),
         "robots_unavailable": count("robots/unavailable"),
         "robots_forbidden": count("robotstxt/forbidden"),

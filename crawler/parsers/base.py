@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -45,6 +45,22 @@ class Extract:
     pages: int = 1  # pages of a multi-page article (E1)
     more_pages: list[list[str]] = field(default_factory=list)  # body lines of pages 2..n
     method: str = "html"  # api, html, browser, fallback
+    # What the body was found with: the CSS of its container, `//*[p]` (E4's paragraph-density
+    # search), `api:content` or `api:modules` (E4 API), `fallback` (trafilatura); None: no body.
+    selector: str | None = None
+    # Of the answer the page came from, set by the extractor (never by a parser): the SHA-256
+    # (hex) of its payload, and its WARC record's id (None without a WARC). For a merged
+    # multi-page article, the digest is over every page's (`crawler.extract`), the record page 1's.
+    payload_sha256: str | None = None
+    warc_record_id: str | None = None
+
+
+class Body(NamedTuple):
+    """The body a parser found: its lines, its image URLs and the selector that matched."""
+
+    lines: list[str]
+    images: list[str]
+    selector: str | None = None  # None when no container held text
 
 
 # What an element is to the text flow, by its tag: skipped with its content, inline, a block
@@ -212,8 +228,9 @@ def body_lines(
     queries: tuple[str, ...],
     url: str,
     lines_of: Callable[[Selector], list[str]] = selector_lines,
-) -> tuple[list[str], list[str]]:
-    """Body lines and image URLs of the first container, in cascade order, that holds text."""
+) -> Body:
+    """Body lines and image URLs of the first container, in cascade order, that holds text,
+    and its query."""
     lines: list[str] = []
     images: list[str] = []
     for query in queries:
@@ -221,8 +238,8 @@ def body_lines(
         if found is not None:
             lines, images = lines_of(found), image_urls(found, url)
             if lines:
-                break
-    return lines, images
+                return Body(lines, images, query)
+    return Body(lines, images)
 
 
 def image_urls(selector: Selector, base_url: str) -> list[str]:
@@ -249,7 +266,7 @@ class PageParser:
         """Values of the page. `page` is changed: the DROP elements are removed from it."""
         drop(page, self.DROP)
         headline = self.headline(page)
-        lines, images = self.body(page, url)
+        lines, images, selector = self.body(page, url)
         published = page_datetime(page, *self.DATE)
         return Extract(
             headline=headline,
@@ -257,12 +274,13 @@ class PageParser:
             paragraphs=lines,  # a repeat of the headline goes in the loader, after the noise
             images=images,
             pages=self.pages(page, url),
+            selector=selector if lines else None,
         )
 
     def headline(self, page: Selector) -> str | None:
         return first_text(page, *self.TITLE)
 
-    def body(self, page: Selector, url: str) -> tuple[list[str], list[str]]:
+    def body(self, page: Selector, url: str) -> Body:
         return body_lines(page, self.BODY, url, lines_of=self.lines)
 
     def lines(self, container: Selector) -> list[str]:

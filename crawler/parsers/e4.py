@@ -14,6 +14,7 @@ from typing import Any
 from parsel import Selector
 
 from crawler.parsers.base import (
+    Body,
     Extract,
     PageParser,
     fragment_lines,
@@ -25,6 +26,9 @@ from crawler.parsers.base import (
 # The Nuxt mount point: its presence with no text marks a client-rendered shell.
 APP_ROOT = "#__nuxt, #app, [data-server-rendered]"
 DETAIL_TEMPLATES = ("ShijieyuDetail",)  # modules that carry an article body
+# What the body was found with (`Extract.selector`): the API's `content`, a module's `content`,
+# or the element with the most paragraph text (`_body_container`, for unknown markup).
+API_CONTENT, API_MODULES, DENSEST = "api:content", "api:modules", "//*[p]"
 
 
 class ApiError(ValueError):
@@ -48,7 +52,10 @@ def api_result(payload: Any) -> dict[str, Any]:
 
 def parse_api_article(result: dict[str, Any]) -> Extract:
     """An article `result`: body from `content`, else from a detail module's `content`."""
-    content = _text(result.get("content")) or next(_module_contents(result), "")
+    content = _text(result.get("content"))
+    selector = API_CONTENT
+    if not content:
+        content, selector = next(_module_contents(result), ""), API_MODULES
     lines = fragment_lines(content)
     video = result.get("video") if isinstance(result.get("video"), dict) else {}
     photo = result.get("photo") if isinstance(result.get("photo"), dict) else {}
@@ -62,6 +69,7 @@ def parse_api_article(result: dict[str, Any]) -> Extract:
         images=[u for u in (_text(photo.get("large")), _text(photo.get("thurm"))) if u][:1],
         video=_text(video.get("url")) or None,
         method="api",
+        selector=selector if lines else None,
     )
 
 
@@ -79,11 +87,12 @@ class E4Parser(PageParser):
         "article .content",
     )
 
-    def body(self, page: Selector, url: str) -> tuple[list[str], list[str]]:
-        container = _body_container(page, self.BODY)
-        if container is None:
-            return [], []
-        return selector_lines(container), image_urls(container, url)
+    def body(self, page: Selector, url: str) -> Body:
+        found = _body_container(page, self.BODY)
+        if found is None:
+            return Body([], [])
+        container, selector = found
+        return Body(selector_lines(container), image_urls(container, url), selector)
 
 
 def is_platform_page(page: Selector) -> bool:
@@ -99,18 +108,19 @@ def is_shell(page: Selector) -> bool:
     return not any(t.strip() for t in root.css("p ::text, h1 ::text").getall())
 
 
-def _body_container(page: Selector, queries: tuple[str, ...]) -> Selector | None:
+def _body_container(page: Selector, queries: tuple[str, ...]) -> tuple[Selector, str] | None:
+    """The body's container and the selector that found it."""
     for query in queries:
         found = page.css(query)
         if found and found[0].css("p"):
-            return found[0]
+            return found[0], query
     # Unknown markup: the element whose own <p> children hold the most text.
     best, best_size = None, 0
     for candidate in page.xpath("//*[p]"):
         size = sum(len(t.strip()) for t in candidate.xpath("./p//text()").getall())
         if size > best_size:
             best, best_size = candidate, size
-    return best
+    return (best, DENSEST) if best is not None else None
 
 
 def _module_contents(result: dict[str, Any]) -> Iterator[str]:

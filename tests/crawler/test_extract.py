@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, datetime, timezone
 from typing import Any
 
 import pytest
 
+from crawler import __version__
+from crawler.archive import content_digest
 from crawler.editions import get_edition
 from crawler.extract import Answer, Gate, Item, Need, Needed, Outcome, Skip, Via, extract
 from crawler.parsers.base import Extract
@@ -51,12 +54,13 @@ def seen(outcome: Outcome) -> dict[str, int]:
 
 
 def run(url: str, body: str | bytes, content_type: str = HTML_UTF8, via: Via = Via.PAGE,
-        pages: tuple[Extract, ...] = (), **options: Any) -> Outcome:
+        pages: tuple[Extract, ...] = (), record: str | None = None, **options: Any) -> Outcome:
     ref = classify(url, EDITION)
     assert ref is not None
     raw = body.encode("utf-8") if isinstance(body, str) else body
-    answer = Answer(API if via is Via.API else url, raw, {"Content-Type": content_type}, via)
-    return extract(EDITION, ref, answer, pages, fetched_at=FETCHED_AT, **options)
+    answer = Answer(API if via is Via.API else url, raw, {"Content-Type": content_type}, via,
+                    record)
+    return extract(EDITION, ref, answer, pages, fetched_at=FETCHED_AT, run="test", **options)
 
 
 def api(result: dict[str, Any] | None, succeed: int = 1) -> bytes:
@@ -185,6 +189,83 @@ def test_the_headline_repeated_in_the_body_is_no_body_text(url: str, body: str |
     outcome = run(url, body, "application/json" if via is Via.API else HTML_UTF8, via)
     assert isinstance(outcome, Item)
     assert (outcome.article.headline, outcome.article.body) == ("Tytuł", "Tekst.")
+
+
+# -- provenance: what made the item, from what ----------------------------------------------------
+
+RECORD = "<urn:uuid:0b6f1d4e-5a3c-4c1e-9f1a-2d7c8e9f0a1b>"
+
+
+def sha256(data: str | bytes) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def test_an_item_says_which_run_parser_payload_and_record_made_it() -> None:
+    outcome = run(E3, E3_PAGE, record=RECORD)
+    assert isinstance(outcome, Item)
+    article = outcome.article
+    assert (article.run, article.crawler_version) == ("test", __version__)
+    assert article.parser == {"era": "E3", "version": 1, "selector": "#abody"}
+    assert article.content_sha256 == sha256(E3_PAGE)
+    assert article.warc_record_id == RECORD
+    # without a WARC: no record; the run and version are the caller's
+    made = run(E3, E3_PAGE, crawler_version="9.9")
+    assert isinstance(made, Item)
+    assert (made.article.warc_record_id, made.article.crawler_version) == (None, "9.9")
+
+
+def test_an_api_item_names_the_api_and_its_answer() -> None:
+    body = api({"title": "Tytuł", "published": "1794283195000", "content": "<p>Tekst z API.</p>"})
+    outcome = run(E4, body, "application/json", Via.API, record=RECORD)
+    assert isinstance(outcome, Item)
+    article = outcome.article
+    assert article.parser == {"era": "E4", "version": 1, "selector": "api:content"}
+    assert (article.content_sha256, article.warc_record_id) == (sha256(body), RECORD)
+
+
+def test_an_old_article_on_the_platform_is_read_by_the_platforms_parser() -> None:
+    # An E3 id at its platform address, answered by the platform's page: the E4 parser reads it.
+    platform = "https://polish.cri.cn/2024/07/03/ARTIzR7mcXGTA3meOEfr1fMJ240703"
+    html = ('<div id="__nuxt"><h1>Tytuł</h1><p>2024-07-03 10:53:13</p>'
+            '<div class="article-content"><p>Tekst.</p></div></div>')
+    outcome = run(platform, html)
+    assert isinstance(outcome, Item), outcome
+    assert outcome.article.era == "E3"
+    assert outcome.article.parser == {"era": "E4", "version": 1, "selector": ".article-content"}
+
+
+def test_a_fallback_item_names_the_fallback() -> None:
+    paragraph = "Zażółć gęślą jaźń: w Łodzi otwarto nową bibliotekę publiczną dla mieszkańców. "
+    page = ("<html><body><div class='unknown'><h1>Nowa biblioteka w Łodzi</h1>"
+            + "".join(f"<p>{paragraph * 3}</p>" for _ in range(4))
+            + "<p>2024-07-03 10:53:13</p></div></body></html>")
+    outcome = run(E3, page)
+    assert isinstance(outcome, Item) and outcome.article.extraction == "fallback"
+    assert outcome.article.parser == {"era": "E3", "version": 1, "selector": "fallback"}
+
+
+def test_a_multi_page_item_digests_its_pages_in_order_and_names_page_ones_record() -> None:
+    first = ("<h1>Dwie strony</h1><p>2013-02-10 10:00:00 CRI</p>"
+             "<div id='ccontent'><p>Strona pierwsza.</p></div><a href='101s114710_2.htm'>2</a>")
+    second = "<h1>Dwie strony</h1><div class='text'><p>Strona druga.</p></div>"
+    need = run(E1, first, record="<urn:uuid:page-1>")
+    assert isinstance(need, Need)
+    outcome = run(E1.replace(".htm", "_2.htm"), second, pages=need.pages, record="<urn:uuid:page-2>")
+    assert isinstance(outcome, Item)
+    article = outcome.article
+    assert article.content_sha256 == sha256(sha256(first) + sha256(second))
+    assert article.warc_record_id == "<urn:uuid:page-1>"
+    assert article.parser == {"era": "E1", "version": 1, "selector": "div#ccontent"}
+
+
+def test_the_dedupe_digest_ignores_provenance() -> None:
+    # Another run, another payload (a changed banner), the same text: the same content.
+    one = run(E3, E3_PAGE, record=RECORD)
+    other = run(E3, E3_PAGE.replace("Wiadomości", "Wiadomości CRI"), crawler_version="9.9")
+    assert isinstance(one, Item) and isinstance(other, Item)
+    assert one.article.content_sha256 != other.article.content_sha256
+    assert (content_digest(one.article.headline, one.article.body)
+            == content_digest(other.article.headline, other.article.body))
 
 
 # -- Need ------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ def run(body: bytes, content_type: str) -> Outcome:
     ref = classify(ARTICLE.url, EDITION)
     assert ref is not None
     answer = Answer(ref.page_url(1), body, {"Content-Type": content_type})
-    return extract(EDITION, ref, answer, fetched_at=FETCHED_AT)
+    return extract(EDITION, ref, answer, fetched_at=FETCHED_AT, run="test")
 
 
 def charset_counts(outcome: Outcome) -> dict[str, int]:

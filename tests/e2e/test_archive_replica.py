@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from tests.replica import ReplicaServer
-from tests.support.archive import check_versions, latest, read_archive
+from tests.support.archive import check_versions, check_warc, latest, read_archive
 from tests.support.crawling import FAST, scrapy_crawl
 from tests.support.kill import KillTarget, kill_and_check
 
@@ -74,4 +74,8 @@ def replica_target(server: ReplicaServer, tmp_path: Path) -> KillTarget:
 
 def test_sigkill_loop_on_the_replica_loses_and_duplicates_nothing(make_replica, tmp_path: Path) -> None:
     server: ReplicaServer = make_replica()
-    kill_and_check(replica_target(server, tmp_path), KILLS, tmp_path, min_writing=KILLS // 4)
+    target = replica_target(server, tmp_path)
+    kill_and_check(target, KILLS, tmp_path, min_writing=KILLS // 4)
+    # The WARC archive went through the same kills: every record whole, every item's found.
+    records = check_warc(target.data_dir)
+    assert {r["type"] for r in records.values()} >= {"request", "response", "revisit"}

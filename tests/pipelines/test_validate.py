@@ -24,8 +24,14 @@ VALID = {
     "images": ["https://polish.cri.cn/img/1.jpg", "http://p1.img.cctvpic.com/a.png"],
     "video": "https://vod.cgtn.com/x.m3u8",
     "modified": "2020-10-30T12:00:00.123456+08:00",
+    "run": "20261127T120000Z-4242",
+    "crawler_version": "0.1.0",
+    "parser": {"era": "E2", "version": 1, "selector": ".article-con"},
+    "content_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "warc_record_id": "<urn:uuid:0b6f1d4e-5a3c-4c1e-9f1a-2d7c8e9f0a1b>",
     "version": 1,
 }
+SHA = VALID["content_sha256"]
 
 # field changes -> the reason the pipeline gives (None: valid)
 CASES: list[tuple[dict[str, Any], str | None]] = [
@@ -76,6 +82,30 @@ CASES: list[tuple[dict[str, Any], str | None]] = [
     ({"version": True}, "bad_version"),
     ({"version": "1"}, "bad_version"),
     ({"colour": "red"}, "unknown_field"),
+    # provenance: null only in records from before it was recorded
+    ({"run": None, "crawler_version": None, "parser": None, "content_sha256": None,
+      "warc_record_id": None}, None),
+    ({"run": "fixture", "parser": {"era": "E4", "version": 2, "selector": "api:content"}}, None),
+    ({"run": ""}, "bad_run"),
+    ({"run": "20261127T120000Z 4242"}, "bad_run"),
+    ({"run": 20261127}, "bad_run"),
+    ({"crawler_version": ""}, "bad_crawler_version"),
+    ({"content_sha256": SHA.upper()}, "bad_content_sha256"),
+    ({"content_sha256": SHA[:-1]}, "bad_content_sha256"),
+    ({"content_sha256": SHA + "\n"}, "bad_content_sha256"),
+    ({"warc_record_id": "urn:uuid:0b6f1d4e"}, "bad_warc_record_id"),
+    ({"warc_record_id": "<urn:uuid:0b6f 1d4e>"}, "bad_warc_record_id"),
+    ({"warc_record_id": ["<urn:uuid:a>"]}, "bad_warc_record_id"),
+    ({"parser": "E2"}, "bad_parser"),
+    ({"parser": {"era": "E5", "version": 1, "selector": "#abody"}}, "bad_parser"),
+    ({"parser": {"era": ["E2"], "version": 1, "selector": "#abody"}}, "bad_parser"),
+    ({"parser": {"era": "E2", "version": 0, "selector": "#abody"}}, "bad_parser"),
+    ({"parser": {"era": "E2", "version": True, "selector": "#abody"}}, "bad_parser"),
+    ({"parser": {"era": "E2", "version": "1", "selector": "#abody"}}, "bad_parser"),
+    ({"parser": {"era": "E2", "version": 1, "selector": " "}}, "bad_parser"),
+    ({"parser": {"era": "E2", "version": 1, "selector": None}}, "bad_parser"),
+    ({"parser": {"era": "E2", "version": 1}}, "bad_parser"),
+    ({"parser": {"era": "E2", "version": 1, "selector": "#abody", "more": 1}}, "bad_parser"),
 ]
 
 

@@ -144,3 +144,43 @@ def crawl(data_dir: Path, input_path: Path, *settings: str, fault: str | None = 
     )
     stats = json.loads(stats_out.read_text("utf-8")) if stats_out.exists() else {}
     return CrawlResult(done.returncode, stats, done.stderr)
+
+
+def warc_records(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """Every record of the data directory's WARC files, read with warcio from start to end
+    (fails on a record that does not parse), by record id: type, URI, file and offset."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    found: dict[str, dict[str, Any]] = {}
+    for file in sorted((data_dir / "warc").glob("*/*.warc.gz")):
+        with file.open("rb") as stream:
+            records = ArchiveIterator(stream, check_digests="raise")
+            for record in records:
+                headers = record.rec_headers
+                body = record.content_stream().read()  # before the offset: that reads past it
+                found[headers.get_header("WARC-Record-ID")] = {
+                    "type": record.rec_type, "uri": headers.get_header("WARC-Target-URI"),
+                    "refers_to": headers.get_header("WARC-Refers-To"),
+                    "path": file.relative_to(data_dir).as_posix(),
+                    "offset": records.get_record_offset(),
+                    "body": body,
+                }
+    return found
+
+
+def check_warc(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """The WARC archive is whole: every record parses, every index row names a record at its
+    offset, and every archived item's `warc_record_id` is a record of the archive."""
+    import sqlite3
+
+    records = warc_records(data_dir)
+    with sqlite3.connect(data_dir / "warc" / "index.sqlite3") as db:
+        rows = list(db.execute("SELECT record_id, path, offset, type FROM records"))
+    assert len(rows) == len(records), (len(rows), len(records))
+    for record_id, path, offset, kind in rows:
+        found = records[record_id]
+        assert (found["path"], found["offset"], found["type"]) == (path, offset, kind)
+    for item in read_archive(data_dir):
+        if item.get("warc_record_id") is not None:
+            assert item["warc_record_id"] in records, item["id"]
+    return records

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
 from crawler import stats as cri
+from crawler.context import CrawlContext
 from crawler.extensions import verdict as verdict_module
 from crawler.extensions.verdict import VERDICT_STAT, Verdict
 from crawler.monitoring import checks
@@ -38,6 +40,9 @@ def test_a_run_is_judged_and_its_report_appended(tmp_path: Path) -> None:
     report = json.loads(line)
     assert report["verdict"] == "healthy" and report["articles"]["known_not_fetched"] == 3
     assert report["alert"]["kind"] == "none"
+    # the id the crawl's items carry (`CrawlContext.run`), made once
+    assert report["run"] == CrawlContext.of(extension.crawler).run
+    assert re.fullmatch(r"[0-9]{8}T[0-9]{6}Z-[0-9]+", report["run"])
 
 
 def test_a_check_that_raises_still_gives_an_unhealthy_verdict(

@@ -15,8 +15,8 @@ STARTED = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
 
 def report_of(stats: dict[str, Any], since: date | None = None) -> dict[str, Any]:
-    return build_report(stats, STARTED, STARTED + timedelta(seconds=90), edition="polish",
-                        since=since, base_url=None)
+    return build_report(stats, STARTED, STARTED + timedelta(seconds=90), run="test-run",
+                        edition="polish", since=since, base_url=None)
 
 
 def test_every_discovered_article_is_accounted_for() -> None:
@@ -80,12 +80,15 @@ def test_discovery_paths_and_blocks_apart() -> None:
         cri.SITEMAP_REQUESTED: 2, cri.SITEMAP_ANSWERS: 1, cri.SITEMAP_ARTICLE_LINKS: 70,
         "downloader/response_status_count/403": 3, "downloader/response_status_count/429": 1,
         "downloader/response_status_count/200": 40, cri.BLOCKED_UNRECOVERED: 1,
-        "robotstxt/forbidden": 2,
+        "robotstxt/forbidden": 2, cri.LISTING_CUT: 4, cri.SITEMAP_CUT: 148_000,
+        cri.SITEMAP_UNFETCHED: 5, cri.DISCOVERY_CUT: 7,
     }
     report = report_of(stats, since=date(2020, 1, 1))
     assert report["listings"] == {"requested": 12, "answers": 9, "unreadable": 3,
-                                  "without_article_link": 2}
-    assert report["sitemaps"] == {"requested": 2, "answers": 1, "article_links": 70}
+                                  "without_article_link": 2, "cut": 4}
+    assert report["sitemaps"] == {"requested": 2, "answers": 1, "article_links": 70,
+                                  "cut": 148_000, "unfetched": 5}
+    assert report["requests_cut"] == 7
     assert report["blocked"] == {"answers": 4, "unrecovered": 1}
     assert report["robots_forbidden"] == 2
     assert (report["mode"], report["since"]) == ("backfill", "2020-01-01")

@@ -77,3 +77,16 @@ def test_published(html: str, published: list[str]) -> None:
 def test_body(html: str, paragraphs: list[str]) -> None:
     assert parse(html).paragraphs == paragraphs
 
+
+
+@pytest.mark.parametrize(
+    ("html", "selector"),
+    [
+        ('<div id="content_area">' + REPASTE.format("<p>Akapit</p>") + "</div>", "#content_area"),
+        ('<div id="abody"> </div><div class="detailMod-body"><p>Moduł</p></div>', ".detailMod-body"),
+        ("<p>poza kontenerem</p>", None),
+    ],
+    ids=["repaste", "empty_abody", "none"],
+)
+def test_body_selector_is_the_container_that_held_text(html: str, selector: str | None) -> None:
+    assert parse(html).selector == selector

@@ -39,7 +39,9 @@ def test_each_container_in_order_before_the_next_and_the_density_search(index: i
     later = "".join(c.format(f"<p>Później {n}</p>") for n, c in enumerate(CONTAINERS[index + 1:]))
     denser = f'<div class="x"><p>{LONG}</p><p>{LONG}</p></div>'
     html = denser + later + CONTAINERS[index].format("<p>Ten</p><p>kontener</p>")
-    assert parse(html).paragraphs == ["Ten", "kontener"]
+    found = parse(html)
+    assert found.paragraphs == ["Ten", "kontener"]
+    assert found.selector == E4Parser.BODY[index]
 
 
 @pytest.mark.parametrize(
@@ -59,6 +61,21 @@ def test_each_container_in_order_before_the_next_and_the_density_search(index: i
 )
 def test_body(html: str, paragraphs: list[str]) -> None:
     assert parse(html).paragraphs == paragraphs
+
+
+@pytest.mark.parametrize(
+    ("html", "selector"),
+    [
+        ('<div itemprop="articleBody">bez akapitów</div><div class="article-content"><p>Z p</p></div>',
+         ".article-content"),
+        (f'<div class="a"><p>krótki</p></div><div class="b"><p>{LONG}</p></div>', "//*[p]"),
+        ("<div>bez akapitów</div>", None),
+        ('<div class="article-content"><p> </p></div>', None),  # found, but no text in it
+    ],
+    ids=["container", "density", "none", "empty_container"],
+)
+def test_body_selector_says_what_found_the_body(html: str, selector: str | None) -> None:
+    assert parse(html).selector == selector
 
 
 def test_images_come_from_the_body_container_only() -> None:
@@ -134,27 +151,30 @@ def test_api_article_fields() -> None:
         images=["https://img/l.jpg"],
         video="https://vod/x.m3u8",
         method="api",
+        selector="api:content",
     )
 
 
 @pytest.mark.parametrize(
-    ("result", "paragraphs"),
+    ("result", "paragraphs", "selector"),
     [
-        ({"content": "<p>Wprost</p>", "modules": [{"content": "<p>Moduł</p>"}]}, ["Wprost"]),
+        ({"content": "<p>Wprost</p>", "modules": [{"content": "<p>Moduł</p>"}]}, ["Wprost"],
+         "api:content"),
         # no `content`: a detail template's module first, wherever its content is nested
         ({"modules": [{"templateName": "Inne", "content": "<p>Inny</p>"},
                       {"templateName": "ShijieyuDetail25", "data": [{"content": "<p>Szczegół</p>"}]}]},
-         ["Szczegół"]),
+         ["Szczegół"], "api:modules"),
         # no detail template: the first module with content
         ({"modules": [{"templateName": "A", "content": " "},
-                      {"templateName": "B", "content": "<p>B</p>"}]}, ["B"]),
-        ({"content": None, "modules": "broken"}, []),
-        ({}, []),
+                      {"templateName": "B", "content": "<p>B</p>"}]}, ["B"], "api:modules"),
+        ({"content": None, "modules": "broken"}, [], None),
+        ({}, [], None),
     ],
     ids=["content_first", "detail_module", "first_module", "broken_modules", "empty"],
 )
-def test_api_article_body(result: dict[str, Any], paragraphs: list[str]) -> None:
-    assert e4.parse_api_article(result).paragraphs == paragraphs
+def test_api_article_body(result: dict[str, Any], paragraphs: list[str], selector: str | None) -> None:
+    found = e4.parse_api_article(result)
+    assert (found.paragraphs, found.selector) == (paragraphs, selector)
 
 
 @pytest.mark.parametrize(
