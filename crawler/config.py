@@ -130,6 +130,7 @@ class CrawlerConfig:
     max_sitemaps: int = 10  # sitemaps fetched per run (robots.txt's and an index's)
     max_queued_requests: int = 1000  # discovery waits (sitemaps) or cuts (listings) beyond
     max_listings: int = 200  # listings (home, sections) walked per run
+    report_after_run: bool = False  # `cri-crawler run` writes the report page at its end
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlerConfig:
@@ -159,6 +160,7 @@ class CrawlerConfig:
             max_sitemaps=_int(settings, "CRAWLER_MAX_SITEMAPS", minimum=0),
             max_queued_requests=_int(settings, "CRAWLER_MAX_QUEUED_REQUESTS", minimum=1),
             max_listings=_int(settings, "CRAWLER_MAX_LISTINGS", minimum=1),
+            report_after_run=_bool(settings, "CRAWLER_REPORT_AFTER_RUN"),
         )
         if config.batch_seconds <= 0:
             raise ConfigError(

@@ -45,8 +45,14 @@ class RunError(Exception):
 def run(args: argparse.Namespace) -> int:
     try:
         settings, spider_args = prepare(args)
-        with run_lock(Path(settings["CRAWLER_DATA_DIR"])):
-            return crawl_and_judge(settings, spider_args)
+        data_dir = Path(settings["CRAWLER_DATA_DIR"])
+        with run_lock(data_dir):
+            code = crawl_and_judge(settings, spider_args)
+        if settings.getbool("CRAWLER_REPORT_AFTER_RUN"):  # after the lock: the page shows none
+            from crawler.report import refresh_after_run
+
+            refresh_after_run(data_dir)
+        return code
     except RunError as exc:
         print(f"cri-crawler: {'error: ' if exc.code == EXIT_USAGE else ''}{exc}", file=sys.stderr)
         return exc.code

@@ -42,6 +42,7 @@ CRAWLER_STATS_FILE = ""  # a path: the final stats are written there as JSON
 FEED_EXPORT_ENCODING = "utf-8"
 CRAWLER_DATA_DIR = "data"
 CRAWLER_EDITION = "polish"
+CRAWLER_REPORT_AFTER_RUN = False  # `cri-crawler run` writes <data_dir>/report.html at its end
 
 # -- Pipelines and the archive (layout and guarantees: pipelines/store.py) -------------------
 # clean -> validate -> dedupe -> store; the items a pipeline keeps go on to feed exports (-O).

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from crawler.archive import ArchiveState
-from crawler.archive.layout import ARTICLES_DIR, CRAWL_LOCK, RUN_LOCK, RUNS_FILE, STATE_FILE
+from crawler.archive.layout import (
+    ARTICLES_DIR,
+    CRAWL_LOCK,
+    RUN_LOCK,
+    RUNS_FILE,
+    STATE_FILE,
+    data_dir_problem,
+)
 from crawler.archive.lock import holder_pid, is_held
 from crawler.monitoring.history import read_history
 
@@ -32,9 +39,8 @@ def status(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | No
     out = out or sys.stdout
     err = err or sys.stderr
     data_dir = Path(args.data_dir)
-    if not data_dir.is_dir():
-        what = "is not a directory" if data_dir.exists() else "does not exist"
-        print(f"cri-crawler: error: data directory {data_dir} {what}", file=err)
+    if problem := data_dir_problem(data_dir):
+        print(f"cri-crawler: error: {problem}", file=err)
         return EXIT_USAGE
     content = collect(data_dir, args.runs)
     if args.json:

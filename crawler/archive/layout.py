@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 ARTICLES_DIR = "articles"
 OUTPUT_GLOB = "*/*.jsonl"  # the output files, under ARTICLES_DIR
@@ -50,3 +51,11 @@ STATE_FILE = "state.sqlite3"
 CRAWL_LOCK = "crawl.lock"  # pid of the store that locks ARTICLES_DIR while it writes
 RUN_LOCK = "run.lock"  # pid of the `cri-crawler run` that locks the data directory
 RUNS_FILE = "runs.jsonl"
+
+
+def data_dir_problem(data_dir: Path) -> str | None:
+    """Why `data_dir` cannot be read as a data directory (one line), or None."""
+    if data_dir.is_dir():
+        return None
+    what = "is not a directory" if data_dir.exists() else "does not exist"
+    return f"data directory {data_dir} {what}"
