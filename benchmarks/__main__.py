@@ -1,6 +1,7 @@
 """`python -m benchmarks` (`./run bench`): every benchmark in one run, figures side by side.
 
-    python -m benchmarks [--size tiny|full] [--only extraction,throughput,scale,incremental,browser]
+    python -m benchmarks [--size tiny|full]
+                         [--only extraction,throughput,scale,incremental,browser,report_page,export]
                          [--peers create|existing|none] [--profiles create|existing|none]
                          [--out DIR] [--work DIR]
 
@@ -27,10 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import browser, extraction, incremental, report, throughput
+from benchmarks import browser, export, extraction, incremental, report, report_page, throughput
 from benchmarks._common import ROOT, machine
 
-PARTS = ("extraction", "throughput", "scale", "incremental", "browser")
+PARTS = ("extraction", "throughput", "scale", "incremental", "browser", "report_page", "export")
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,14 @@ class Size:
     browser_articles: int
     peers: str
     profiles: str
+    report_articles: int = 100_000  # the archive `cri-crawler report` reads (part 6)
+    export_articles: int = 100_000  # the archive `cri-crawler export` reads (part 7)
 
 
 SIZES = {
     "full": Size(3000, 150, 3, 10_000, 100_000, 10_000, 20_000, peers="create", profiles="create"),
-    "tiny": Size(300, 10, 1, 300, 600, 200, 0, peers="existing", profiles="existing"),
+    "tiny": Size(300, 10, 1, 300, 600, 200, 0, peers="existing", profiles="existing",
+                 report_articles=600, export_articles=300),
 }
 
 
@@ -108,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "incremental": lambda: incremental.run(work / "incremental", size.incremental_articles),
         "browser": lambda: browser.run(work / "browser", size.browser_articles),
+        "report_page": lambda: report_page.run(work / "report_page", size.report_articles),
+        "export": lambda: export.run(work / "export", size.export_articles),
     }
     failed = False
     try:

@@ -73,6 +73,8 @@ def render(results: dict[str, Any]) -> str:
         ("scale", scale),
         ("incremental", incremental),
         ("browser", browser),
+        ("report_page", report_page),
+        ("export", export),
     ]
     for name, renderer in sections:
         if name not in results.get("parts", []):
@@ -96,6 +98,8 @@ TITLES = {
     "scale": "3. Scale",
     "incremental": "4. Incremental cost",
     "browser": "5. Browser path",
+    "report_page": "6. Report page",
+    "export": "7. Export",
 }
 
 
@@ -472,6 +476,57 @@ def browser(part: dict[str, Any]) -> list[str]:
                 ["peak memory, process tree with Chromium (MB)", num(part["peak_rss_mb"])],
             ],
         ),
+    ]
+
+
+def report_page(part: dict[str, Any]) -> list[str]:
+    archive = part["archive"]
+    return [
+        f"## {TITLES['report_page']}",
+        "",
+        f"`python -m crawler report` (`cri-crawler report`) over the archive a full crawl of a "
+        f"replica of {part['replica_articles']:,} articles leaves: {archive['articles']:,} articles "
+        f"of every era as the store writes them ({archive['records']:,} records, "
+        f"{archive['edited']:,} with a second version, {num(archive['mb'])} MB in "
+        f"{archive['files']} files) and {part['runs']:,} hourly run reports "
+        "(`benchmarks/report_page.py`); one process, timed, the memory of its process tree "
+        "sampled.",
+        "",
+        *table(
+            ["figure", "value"],
+            [
+                ["wall seconds (interpreter start included)", num(part["seconds"], 2)],
+                ["peak memory, process tree (MB)", num(part["peak_rss_mb"])],
+                ["page size (KB)", num(part["page_kb"])],
+            ],
+        ),
+    ]
+
+
+def export(part: dict[str, Any]) -> list[str]:
+    archive, runs = part["archive"], part["exports"]
+    jsonl_mb = archive["bytes"] / 2**20
+    rows = []
+    for key, what in (("parquet", "Parquet"), ("parquet_again", "Parquet again, nothing changed"),
+                      ("jsonl", "JSON Lines"), ("csv", "CSV")):
+        run = runs[key]
+        size = run["bytes"]
+        rows.append([what, num(run["seconds"]), num(run["peak_rss_mb"]),
+                     num(size["current"] / 2**20), num(size["history"] / 2**20),
+                     pct(size["history"] / archive["bytes"])])
+    return [
+        f"## {TITLES['export']}",
+        "",
+        f"`python -m crawler export` (`cri-crawler export`) of an archive of the replica's "
+        f"{archive['articles']:,} articles ({archive['lines']:,} lines, {archive['edited']:,} with a "
+        f"second version, {num(jsonl_mb)} MB of JSON Lines in {archive['files']} day files; made "
+        "from the replica's ground truth with the store's encoder, `benchmarks/export.py`); each "
+        "export in its own process, timed, the memory of its process tree sampled. `history` holds "
+        "every line of the archive, so its size compares with the JSON Lines'. The replica's texts "
+        "repeat a small vocabulary: real articles compress less.",
+        "",
+        *table(["export", "seconds", "peak memory (MB)", "current (MB)", "history (MB)",
+                "history / archive JSON Lines"], rows),
     ]
 
 

@@ -104,6 +104,8 @@ def mojibake(text: str) -> int:
     wrong code page (`mo¿e`, `je¶li`). Real text in Polish, Esperanto or a Western language
     holds none: each pattern is a letter followed by a symbol, or two letters no language puts
     side by side."""
+    if not _MOJIBAKE_START.search(text):  # most texts: one scan for a handful of characters
+        return 0
     return len(_MOJIBAKE.findall(text))
 
 
@@ -164,11 +166,12 @@ def _short(encoding: str) -> str:
     return SHORT_NAMES.get(encoding) or re.sub(r"[^a-z0-9]", "", encoding.lower())
 
 
-def _mojibake_pattern() -> re.Pattern[str]:
+def _mojibake_pattern() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """UTF-8 of the letters and typography of Polish and Esperanto pages (and the foreign
     letters of names) as each of `CODE_PAGES` reads it, an undefined byte read as a control
     character or a replacement character; and the symptoms of single-byte misreadings that are
-    never real text (¹ ³ ¿ ± ¶ ¼ ¦ ¬ between letters)."""
+    never real text (¹ ³ ¿ ± ¶ ¼ ¦ ¬ between letters). Also the characters any of them starts
+    with: a text without one holds none."""
     letters = POLISH_LETTERS + "ĉĝĥĵŝŭĈĜĤĴŜŬ" + "áäéëíöúüçñšžčěřÁÄÉÖÜŠŽČ"
     typography = "„”“’–—…"
     sequences = set()
@@ -182,8 +185,10 @@ def _mojibake_pattern() -> re.Pattern[str]:
             # an undefined byte: a replacement character, or its C1 control (as browsers read it)
             sequences.add("".join(r if r != "\ufffd" else chr(b) for r, b in zip(read, raw)))
     alternatives = "|".join(re.escape(s) for s in sorted(sequences, key=len, reverse=True))
-    misread = re.escape("¹³¿±¶¼¦¬")
-    return re.compile(rf"{alternatives}|(?<={_LETTER})[{misread}](?={_LETTER})")
+    symbols = "¹³¿±¶¼¦¬"
+    starts = re.escape("".join(sorted({s[0] for s in sequences} | set(symbols))))
+    pattern = re.compile(rf"{alternatives}|(?<={_LETTER})[{re.escape(symbols)}](?={_LETTER})")
+    return pattern, re.compile(f"[{starts}]")
 
 
-_MOJIBAKE = _mojibake_pattern()
+_MOJIBAKE, _MOJIBAKE_START = _mojibake_pattern()

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from crawler import __version__
+from crawler.export.command import add_arguments as export_arguments
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,7 +45,39 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--repair", action="store_true", help="quarantine damaged, invalid and "
                        "duplicate records and rebuild the state (no crawl may be running)")
     check.add_argument("--json", action="store_true", help="print one JSON object")
+    export = commands.add_parser("export", help="the archive as a dataset (Parquet, JSON Lines "
+                                 "or CSV) with its dataset card")
+    export_arguments(export)
+    page = commands.add_parser("report", help="write the archive and the run history as one "
+                               "self-contained HTML page")
+    page.add_argument("--data-dir", default="data", help="the data directory (default: data/)")
+    page.add_argument("--out", metavar="FILE", help="the page (default: <data-dir>/report.html)")
+    reextract = commands.add_parser("reextract", help="make the archive's articles again from "
+                                    "its WARC records with the current parsers (no network)")
+    _replay_options(reextract)
+    reextract.add_argument("--since", help="only articles published on or after this day (YYYY-MM-DD)")
+    reextract.add_argument("--until", help="only articles published on or before this day (YYYY-MM-DD)")
+    reextract.add_argument("--ids", metavar="FILE", help="only these articles: one id (or "
+                           "article URL) a line, # comments")
+    imported = commands.add_parser("import-warc", help="articles from WARC files captured by "
+                                   "other tools (wget, Browsertrix, Common Crawl)")
+    _replay_options(imported)
+    imported.add_argument("--base-url", help="the capture was made from this origin (a copy "
+                          "of the outlet, the local replica): its URLs are the outlet's")
+    imported.add_argument("files", nargs="+", metavar="FILE", help="WARC files (.warc, "
+                          ".warc.gz), oldest first")
     return parser
+
+
+def _replay_options(command: argparse.ArgumentParser) -> None:
+    """The options `reextract` and `import-warc` share with `run`."""
+    command.add_argument("--data-dir", help="the data directory (default: data/, or "
+                         "-s CRAWLER_DATA_DIR; both given must agree)")
+    command.add_argument("--edition", help="the data directory's edition (default: "
+                         "CRAWLER_EDITION, polish)")
+    command.add_argument("--quiet", action="store_true", help="log warnings and errors only")
+    command.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                         help="override a setting (repeatable)")
 
 
 def _positive(text: str) -> int:
@@ -67,10 +100,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         from crawler.status import status
 
         return status(args)
+    if args.command == "report":
+        from crawler.report import report
+
+        return report(args)
+    if args.command == "export":
+        from crawler.export.command import main as export_main
+
+        return export_main(args)
     if args.command == "check":
         from crawler import check
 
         return check.main(args)
+    if args.command in ("reextract", "import-warc"):
+        from crawler import reextract
+
+        if args.command == "reextract":
+            return reextract.reextract(args)
+        return reextract.import_warc(args)
     from crawler.run import run
 
     return run(args)

@@ -170,8 +170,10 @@ def test_tiny_run_writes_every_section(tmp_path: Path) -> None:
     assert results["scale"]["memory_growth"] is not None
     assert results["incremental"]["monitoring_run"]["new_articles_fetched"] == 20
     assert results["browser"]["items"] == results["browser"]["correct_items"] == 3
+    assert results["report_page"]["page_kb"] > 0 and results["report_page"]["runs"] == 720
+    assert "0 files written" in results["export"]["exports"]["parquet_again"]["summary"]
     names = {t["part"] for t in results["targets"]}
-    assert names == {"extraction", "throughput", "scale", "incremental", "report_page"}
+    assert names == {"extraction", "throughput", "scale", "incremental", "report_page", "export"}
     text = (out / "RESULTS.md").read_text(encoding="utf-8")
     for heading in (
         "## Targets",
@@ -181,6 +183,7 @@ def test_tiny_run_writes_every_section(tmp_path: Path) -> None:
         "## 4. Incremental cost",
         "## 5. Browser path",
         "## 6. Report page",
+        "## 7. Export",
     ):
         assert heading in text
     assert "Not run yet" not in text and "This part failed" not in text

@@ -85,6 +85,9 @@ class Verdict:
         report = build_report(stats, self.started, finished, run=context.run,
                               edition=context.edition.name, since=getattr(options, "since", None),
                               base_url=getattr(options, "base_url", None))
+        # A replay (spiders/replay.py) says what it was: its `mode` and a `replay` section.
+        if (fields := getattr(self.spider, "report_fields", None)) is not None:
+            report.update(fields())
         data_dir = Path(config.data_dir)
         runs_file = data_dir / RUNS_FILE
         try:

@@ -65,6 +65,20 @@ _THRESHOLD_FIELDS = frozenset(f.name for f in fields(HealthThresholds))
 
 HEALTHY, UNHEALTHY = "healthy", "unhealthy"
 POOL_RUNS = 24  # a share pools at most this many runs (a day of hourly runs)
+# Runs that read the WARC archive or imported files instead of the site (crawler/reextract.py):
+# judged on their own, never pooled with crawls, and their "new" says nothing of the outlet.
+REPLAYS = frozenset({"reextract", "import"})
+
+
+def _replay(report: Report) -> bool:
+    return report.get("mode") in REPLAYS
+
+
+def _alike(earlier: Report, report: Report) -> bool:
+    """Whether an earlier run may be pooled with this one: the same edition, and both crawls
+    or both replays."""
+    return (earlier.get("edition", report.get("edition")) == report.get("edition")
+            and _replay(earlier) == _replay(report))
 
 
 @dataclass(frozen=True)
@@ -94,11 +108,11 @@ def pool(share: Share, report: Report, history: Sequence[Report], minimum: float
     the denominator is below `minimum`. An earlier report that cannot be read is passed over:
     an old malformed line must not fail today's run."""
     part, whole, runs = share.part(report), share.whole(report), 1
-    this, edition = report.get("run"), report.get("edition")
+    this = report.get("run")
     for earlier in reversed(history):
         if whole >= minimum or runs >= POOL_RUNS:
             break
-        if (this is not None and earlier.get("run") == this) or earlier.get("edition", edition) != edition:
+        if (this is not None and earlier.get("run") == this) or not _alike(earlier, report):
             continue
         try:
             more_part, more_whole = share.part(earlier), share.whole(earlier)
@@ -324,9 +338,10 @@ def _articles_discovered(report: Report, history: Sequence[Report], now: datetim
     counted = [
         r["articles"]["discovered"] for r in history[-POOL_RUNS:]
         if r.get("run") != this and isinstance(r.get("articles"), Mapping)
-        and isinstance(r["articles"].get("discovered"), int)
-        and r.get("edition", report.get("edition")) == report.get("edition")
+        and isinstance(r["articles"].get("discovered"), int) and _alike(r, report)
     ]
+    if _replay(report):
+        return None  # a replay discovers nothing: it reads what is stored
     if len(counted) < 3 or sum(n > 0 for n in counted) * 2 <= len(counted):
         return None
     return _count(_section(report, "articles").get("discovered"))
@@ -368,8 +383,10 @@ def _found_new(report: Report) -> bool:
 def _hours_without_new(report: Report, history: Sequence[Report], now: datetime) -> float:
     """Hours since the start of the last run (this one included) that found a new article;
     when none did, since the start of the first run in the history."""
+    if _replay(report):
+        return None  # judged on the crawls: a replay fetches nothing new from the outlet
     this = report.get("run")
-    runs = [r for r in history if this is None or r.get("run") != this]
+    runs = [r for r in history if (this is None or r.get("run") != this) and not _replay(r)]
     runs.append(report)
     since = None
     for run in reversed(runs):  # newest first
@@ -477,6 +494,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "hours_without_new", _hours_without_new, "<=", "max_hours_without_new",
         "hours since the last run that found a new article",
+        nothing="a replay of stored responses (reextract, import) fetches nothing new",
         hint="the outlet's home page: is it still publishing, and are its links still found?",
     ),
 )

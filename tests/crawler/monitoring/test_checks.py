@@ -491,3 +491,17 @@ def test_results_are_json_serialisable() -> None:
         "pooled": None,
     }
     assert verdict(results) == "unhealthy"
+
+
+def test_replays_are_neither_pooled_with_crawls_nor_judged_for_staleness() -> None:
+    crawl = _small("this", blocked={"answers": 1, "unrecovered": 1})
+    replay = report(_small("rx"), mode="reextract", blocked={"answers": 0, "unrecovered": 0},
+                    articles={"fetched": 100000, "discovered": 100000, "new": 5})
+    # The reextract's 100,000 cases do not drown the crawl's: it pools with crawls only.
+    result = result_of("blocked_share", crawl, [_small("old"), replay])
+    assert result.pooled == {"part": 1, "whole": 32, "runs": 2}
+    # An import's "new" hides no outage, and a replay is not judged for staleness.
+    stale = _run_at(30, 1, name="old-crawl")
+    imported = report(_run_at(1, 500, name="import"), mode="import")
+    assert result_of("hours_without_new", _run_at(0, 0, name="this"), [stale, imported]).value == pytest.approx(30)
+    assert result_of("hours_without_new", report(_run_at(0, 0, name="rx"), mode="reextract"), [stale]).ok
