@@ -1,7 +1,8 @@
 """`python -m benchmarks` (`./run bench`): every benchmark in one run, figures side by side.
 
     python -m benchmarks [--size tiny|full]
-                         [--only extraction,throughput,scale,incremental,browser,report_page,export]
+                         [--only extraction,throughput,scale,incremental,browser,report_page,
+                                export,warc]
                          [--peers create|existing|none] [--profiles create|existing|none]
                          [--out DIR] [--work DIR]
 
@@ -28,10 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import browser, export, extraction, incremental, report, report_page, throughput
+from benchmarks import (
+    browser, export, extraction, incremental, report, report_page, throughput, warc,
+)
 from benchmarks._common import ROOT, machine
 
-PARTS = ("extraction", "throughput", "scale", "incremental", "browser", "report_page", "export")
+PARTS = (
+    "extraction", "throughput", "scale", "incremental", "browser", "report_page", "export", "warc"
+)
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,15 @@ class Size:
     profiles: str
     report_articles: int = 100_000  # the archive `cri-crawler report` reads (part 6)
     export_articles: int = 100_000  # the archive `cri-crawler export` reads (part 7)
+    warc_articles: int = 10_000  # replica crawled with the WARC on and off (part 8)
+    warc_big_articles: int = 100_000  # the archive `cri-crawler reextract` reads (part 8)
 
 
 SIZES = {
     "full": Size(3000, 150, 3, 10_000, 100_000, 10_000, 20_000, peers="create", profiles="create"),
     "tiny": Size(300, 10, 1, 300, 600, 200, 0, peers="existing", profiles="existing",
-                 report_articles=600, export_articles=300),
+                 report_articles=600, export_articles=300, warc_articles=300,
+                 warc_big_articles=600),
 }
 
 
@@ -114,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         "browser": lambda: browser.run(work / "browser", size.browser_articles),
         "report_page": lambda: report_page.run(work / "report_page", size.report_articles),
         "export": lambda: export.run(work / "export", size.export_articles),
+        "warc": lambda: warc.run(
+            work / "warc", size.warc_articles, size.rounds, size.warc_big_articles, profiles
+        ),
     }
     failed = False
     try:

@@ -75,6 +75,7 @@ def render(results: dict[str, Any]) -> str:
         ("browser", browser),
         ("report_page", report_page),
         ("export", export),
+        ("warc", warc),
     ]
     for name, renderer in sections:
         if name not in results.get("parts", []):
@@ -100,6 +101,7 @@ TITLES = {
     "browser": "5. Browser path",
     "report_page": "6. Report page",
     "export": "7. Export",
+    "warc": "8. WARC archive",
 }
 
 
@@ -528,6 +530,94 @@ def export(part: dict[str, Any]) -> list[str]:
         *table(["export", "seconds", "peak memory (MB)", "current (MB)", "history (MB)",
                 "history / archive JSON Lines"], rows),
     ]
+
+
+def warc(part: dict[str, Any]) -> list[str]:
+    crawls, space = part["crawls"], part["disk"]
+    big, done = part["big_archive"], part["reextract_big"]
+    n = f"{part['replica_articles']:,}"
+    out = [
+        f"## {TITLES['warc']}",
+        "",
+        f"The WARC archive (issue #14), `benchmarks/warc.py`. Crawls: part 2's full project "
+        f"(`-a since=2004-01-01`, browser and politeness off) of a replica of {n} articles with "
+        f"`CRAWLER_WARC` on and off, each in a fresh data directory, "
+        f"rounds: {len(crawls['on']['rounds'])}, which goes first alternating; medians of articles "
+        "per second of engine time. Disk: the first WARC-on crawl's data directory. `python -m "
+        "crawler reextract`: in its own process, timed, the memory of its process tree sampled, "
+        "its CPU time from the kernel; the rate is the articles it replayed over its run report's "
+        "duration (spider open to close, the indexing pass included). It runs one process and the "
+        "engine one thread: one core (CPU / wall below). The large archive is not crawled: it is "
+        f"the crawl's WARC written {big['copies']} times with the project's own writer "
+        "(`WarcArchive.store`), copy k under new article ids: the same pages, sizes, eras, "
+        "listings and revisits, one WARC file a copy.",
+        "",
+    ]
+    rows = []
+    for mode in ("on", "off"):
+        f = crawls[mode]
+        rows.append([f"WARC {mode}", num(f["items"], 0), num(f["requests"], 0),
+                     num(f["articles_per_second"]), num(f["articles_per_second_wall"]),
+                     num(f["peak_rss_mb"])])
+    out += table(["crawl", "articles", "requests", "articles/s (engine)", "articles/s (wall)",
+                  "peak MB (process tree)"], rows)
+    paired = ", ".join(num(r, 2) for r in crawls["paired_ratios"])
+    out += [f"Ratio on / off: **{crawls['ratio']:.2f}** on engine time ({crawls['ratio_wall']:.2f} "
+            f"on wall time; round by round: {paired}).", ""]
+    stats = crawls.get("warc_stats", {})
+    out += table(["disk, WARC-on crawl", "bytes per article", "MB"], [
+        ["WARC files (`warc/*/*.warc.gz`)", f"**{num(space['warc_bytes_per_article'], 0)}**",
+         num(space["warc_bytes"] / 2**20)],
+        ["WARC index (`warc/index.sqlite3`)", num(space["index_bytes_per_article"], 0),
+         num(space["index_bytes"] / 2**20)],
+        ["JSON Lines output, beside them", num(space["jsonl_bytes_per_article"], 0),
+         num(space["jsonl_bytes"] / 2**20)],
+        ["JSON Lines output, WARC off",
+         num(space.get("jsonl_bytes_per_article_warc_off"), 0), "–"],
+    ])
+    out += [f"{space['articles']:,} articles stored; {stats.get('warc/records', 0):,} records: "
+            f"{stats.get('warc/response', 0):,} responses and {stats.get('warc/revisit', 0):,} "
+            "revisits, each with its request.", ""]
+    rows = []
+    for key, what in (("reextract", f"the {n}-article crawl's WARC, alone in a fresh data "
+                                    "directory (every item new, written)"),
+                      ("reextract_in_place", "the same, in the crawl's data directory (every "
+                                             "item unchanged)"),
+                      ("reextract_big", f"the large archive: {big['copies']} copies, "
+                                        f"{num(big['warc_bytes'] / 2**20, 0)} MB of WARC, "
+                                        f"{num(big['index_bytes'] / 2**20, 0)} MB of index")):
+        r = part[key]
+        rows.append([what, num(r["articles"], 0), num(r["records_read"], 0),
+                     num(r["duration_seconds"]), f"**{num(r['articles_per_second'], 0)}**",
+                     num(r["articles_per_second_wall"], 0),
+                     num(r["cores"], 2), f"**{num(r['peak_rss_mb'])}**"])
+    out += table(["reextract over", "articles", "records", "run s", "articles/s (run)",
+                  "articles/s (wall)", "CPU / wall", "peak MB"], rows)
+    out += [f"Writing the large archive took {num(big['seconds'])} s ({big['exchanges']:,} "
+            f"exchanges). Its replay gave {done['new']:,} items; {done['failed']:,} articles gave "
+            "none (client-rendered shells, the crawl's browser off).", ""]
+    out += profile(part.get("profile_crawl"), "one more WARC-on crawl")
+    parts = part.get("profile_crawl_parts")
+    if parts:
+        rows = [[label, pct(share)] for label, share in parts.items() if label != "rest"]
+        rows.append(["**the WARC archive, all**", f"**{pct(1 - parts['rest'])}**"])
+        out += ["The WARC archive's share of that crawl's busy time:", "",
+                *table(["part", "share of busy time"], rows)]
+    out += profile(part.get("profile_reextract"), "one more reextract of the crawl's WARC")
+    parts, prof = part.get("profile_reextract_parts"), part.get("profile_reextract") or {}
+    if parts and prof.get("busy_seconds") and part.get("profiled_articles"):
+        start = sum(share for label, share in parts.items() if label.startswith("start-up"))
+        busy = prof["busy_seconds"] * (1 - start)  # the run's, as its rate: without start-up
+        per = 1000 * busy / part["profiled_articles"]
+        names = {"rest": "Scrapy engine, signals, event loop (the rest)"}
+        rows = [[names.get(label, label), pct(share / (1 - start)),
+                 num(share / (1 - start) * per, 3)]
+                for label, share in parts.items() if not label.startswith("start-up")]
+        out += [f"Where that reextract's busy time goes once started ({num(per, 2)} ms an article "
+                "in all; 1,000 articles a second leaves 1 ms; start-up, "
+                f"{num(prof['busy_seconds'] * start)} s of imports, is not in the rate):", "",
+                *table(["part", "share", "ms per article"], rows)]
+    return out
 
 
 def profile(data: dict[str, Any] | None, what: str) -> list[str]:

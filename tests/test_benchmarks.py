@@ -172,8 +172,15 @@ def test_tiny_run_writes_every_section(tmp_path: Path) -> None:
     assert results["browser"]["items"] == results["browser"]["correct_items"] == 3
     assert results["report_page"]["page_kb"] > 0 and results["report_page"]["runs"] == 720
     assert "0 files written" in results["export"]["exports"]["parquet_again"]["summary"]
+    warc = results["warc"]
+    assert warc["crawls"]["on"]["items"] == warc["crawls"]["off"]["items"] > 100
+    assert warc["disk"]["warc_bytes_per_article"] > 0
+    # The large archive is the crawl's copied under new ids: as many items again, each time.
+    assert warc["reextract_big"]["new"] == warc["big_archive"]["copies"] * warc["reextract"]["new"]
     names = {t["part"] for t in results["targets"]}
-    assert names == {"extraction", "throughput", "scale", "incremental", "report_page", "export"}
+    assert names == {
+        "extraction", "throughput", "scale", "incremental", "report_page", "export", "warc"
+    }
     text = (out / "RESULTS.md").read_text(encoding="utf-8")
     for heading in (
         "## Targets",
@@ -184,6 +191,7 @@ def test_tiny_run_writes_every_section(tmp_path: Path) -> None:
         "## 5. Browser path",
         "## 6. Report page",
         "## 7. Export",
+        "## 8. WARC archive",
     ):
         assert heading in text
     assert "Not run yet" not in text and "This part failed" not in text
