@@ -109,8 +109,9 @@ def kill_and_check(target: KillTarget, kills: int, logs: Path, min_writing: int)
         assert key in fed, f"unknown text for {r['id']} v{r['version']} (seed {seed})"
         order.setdefault(r["id"], []).append(fed[key])
     assert all(seq == sorted(seq) for seq in order.values()), f"seed {seed}"
-    # Only cut lines were ever moved aside: a quarantined file holds no complete line.
-    for moved in (target.data_dir / "quarantine").glob("*.partial"):
+    # Only cut lines were ever moved aside: a quarantined file of the JSON Lines holds no
+    # complete line. (A WARC file's cut tail is gzip bytes: checked by check_warc.)
+    for moved in (target.data_dir / "quarantine").glob("*.jsonl.*.partial"):
         assert b"\n" not in moved.read_bytes(), moved
     assert not list((target.data_dir / "quarantine").glob("*.damaged"))
     return outcomes
