@@ -35,7 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
                      help="override a setting (repeatable), e.g. -s CRAWLER_RECHECK_HOURS=24")
     status = commands.add_parser("status", help="the last runs, the archive, whether a run is on")
-    status.add_argument("--data-dir", default="data", help="the data directory (default: data/)")
+    status.add_argument("--data-dir", action="append", metavar="DIR", help="a data directory, "
+                        "or a parent of per-edition ones (repeatable; default: data/)")
+    status.add_argument("--scrapyd", metavar="URL", help="each edition's last job on this "
+                        "Scrapyd node and its verdict, read from the job's log")
     status.add_argument("--json", action="store_true", help="print one JSON object, not a table")
     status.add_argument("--runs", type=_positive, default=10, metavar="N",
                         help="show the last N runs (default: 10)")
@@ -50,8 +53,27 @@ def build_parser() -> argparse.ArgumentParser:
     export_arguments(export)
     page = commands.add_parser("report", help="write the archive and the run history as one "
                                "self-contained HTML page")
-    page.add_argument("--data-dir", default="data", help="the data directory (default: data/)")
+    page.add_argument("--data-dir", action="append", metavar="DIR", help="a data directory, "
+                      "or a parent of per-edition ones (repeatable; default: data/)")
     page.add_argument("--out", metavar="FILE", help="the page (default: <data-dir>/report.html)")
+    editions = commands.add_parser("editions", help="the editions the crawler knows: "
+                                   "hosts, language, eras")
+    editions.add_argument("--json", action="store_true", help="print one JSON object")
+    schedule = commands.add_parser("schedule", help="one crawl job per edition on a Scrapyd "
+                                   "node (deploys this version first when the node lacks it)")
+    schedule.add_argument("--scrapyd", required=True, metavar="URL", help="the Scrapyd node")
+    which = schedule.add_mutually_exclusive_group()
+    which.add_argument("--edition", action="append", metavar="NAME",
+                       help="an edition to schedule (repeatable; default: polish)")
+    which.add_argument("--all", action="store_true", help="every edition of `cri-crawler editions`")
+    schedule.add_argument("--since", help="backfill: walk listings back to this date (YYYY-MM-DD)")
+    schedule.add_argument("--base-url", help="fetch every outlet URL from this base (the local "
+                          "replica); {host} stands for the URL's host")
+    schedule.add_argument("--data-root", default="data", metavar="DIR", help="each job writes "
+                          "to DIR/<edition> on the node (default: data, under the node's "
+                          "working directory)")
+    schedule.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                          help="a setting for every job (repeatable)")
     reextract = commands.add_parser("reextract", help="make the archive's articles again from "
                                     "its WARC records with the current parsers (no network)")
     _replay_options(reextract)
@@ -97,9 +119,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     if args.command == "status":
+        if args.scrapyd:
+            from crawler.scrapyd import status as scrapyd_status
+
+            return scrapyd_status(args)
         from crawler.status import status
 
         return status(args)
+    if args.command == "editions":
+        from crawler.editions.listing import main as list_editions
+
+        return list_editions(args)
+    if args.command == "schedule":
+        from crawler.scrapyd import schedule
+
+        return schedule(args)
     if args.command == "report":
         from crawler.report import report
 
