@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                                "self-contained HTML page")
     page.add_argument("--data-dir", action="append", metavar="DIR", help="a data directory, "
                       "or a parent of per-edition ones (repeatable; default: data/)")
-    page.add_argument("--out", metavar="FILE", help="the page (default: <data-dir>/report.html)")
+    page.add_argument("--out", metavar="FILE", help="the page (default: <data-dir>/report.html "
+                      "with one --data-dir; required with several)")
     editions = commands.add_parser("editions", help="the editions the crawler knows: "
                                    "hosts, language, eras")
     editions.add_argument("--json", action="store_true", help="print one JSON object")

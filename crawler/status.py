@@ -2,7 +2,12 @@
 
 Reads only: `runs.jsonl` (its tail), `state.sqlite3` opened read-only, and the run's lock file,
 probed with a non-blocking shared flock that is released at once. Exit 0, or 2 with one line
-when the data directory does not exist.
+when a data directory does not exist or cannot be resolved (crawler/archive/sources.py).
+
+Several data directories (`--data-dir` repeated, or a parent of per-edition ones): one section
+per directory, each beginning with its edition, in the order resolved; `--json` prints a list
+of the one-directory objects, each with its `edition` first. One directory: its section alone,
+without the edition line, as before.
 """
 
 from __future__ import annotations
@@ -17,14 +22,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from crawler.archive import ArchiveState
-from crawler.archive.layout import (
-    ARTICLES_DIR,
-    CRAWL_LOCK,
-    RUN_LOCK,
-    RUNS_FILE,
-    STATE_FILE,
-    data_dir_problem,
-)
+from crawler.archive.layout import ARTICLES_DIR, CRAWL_LOCK, RUN_LOCK, RUNS_FILE, STATE_FILE
+from crawler.archive.sources import DataDirError, resolve
 from crawler.archive.lock import holder_pid, is_held
 from crawler.monitoring.history import read_history
 
@@ -38,15 +37,23 @@ def status(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | No
     """The `status` subcommand (args: data_dir, json, runs)."""
     out = out or sys.stdout
     err = err or sys.stderr
-    data_dir = Path(args.data_dir)
-    if problem := data_dir_problem(data_dir):
-        print(f"cri-crawler: error: {problem}", file=err)
+    try:
+        sources = resolve(args.data_dir)
+    except DataDirError as exc:
+        print(f"cri-crawler: error: {exc}", file=err)
         return EXIT_USAGE
-    content = collect(data_dir, args.runs)
+    if len(sources) == 1:
+        content = collect(sources[0].path, args.runs)
+        print(json.dumps(content, ensure_ascii=False, indent=2) if args.json else render(content),
+              file=out)
+        return EXIT_OK
+    now = datetime.now(timezone.utc)
+    contents = [{"edition": source.edition, **collect(source.path, args.runs, now)}
+                for source in sources]
     if args.json:
-        print(json.dumps(content, ensure_ascii=False, indent=2), file=out)
+        print(json.dumps(contents, ensure_ascii=False, indent=2), file=out)
     else:
-        print(render(content), file=out)
+        print("\n\n".join(render_section(content) for content in contents), file=out)
     return EXIT_OK
 
 
@@ -150,6 +157,12 @@ def render(content: Mapping[str, Any]) -> str:
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def render_section(content: Mapping[str, Any]) -> str:
+    """One data directory of several: `render()` under a line naming its edition."""
+    edition = content.get("edition") or "unknown (nothing yet)"
+    return f"edition         {edition}\n" + render(content)
 
 
 def _archive_line(archive: Mapping[str, Any]) -> str:

@@ -9,6 +9,7 @@
     runs.jsonl                              the run history, one report a line
     warc/YYYY/YYYY-MM-DD.warc.gz            every response the crawl used (crawler/archive/warc.py)
     warc/index.sqlite3                      where each WARC record is, and for which article
+    report.html                             the report page (`cri-crawler report`), by default
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ STATE_FILE = "state.sqlite3"
 CRAWL_LOCK = "crawl.lock"  # pid of the store that locks ARTICLES_DIR while it writes
 RUN_LOCK = "run.lock"  # pid of the `cri-crawler run` that locks the data directory
 RUNS_FILE = "runs.jsonl"
+REPORT_FILE = "report.html"  # the report page's default place; no part of the archive
+# Any of these makes a folder a data directory (crawler/archive/sources.py); the first three
+# name it in messages.
+ARCHIVE_NAMES = (ARTICLES_DIR, STATE_FILE, RUNS_FILE, WARC_DIR, QUARANTINE_DIR, RUN_LOCK,
+                 CRAWL_LOCK)
 
 
 def data_dir_problem(data_dir: Path) -> str | None:

@@ -12,6 +12,11 @@ partition whose digest and file are unchanged (the file is not opened for writin
 not touched), writes the others to a hidden `.partial` file renamed over the old one, and
 removes the files of partitions that are gone. The card and the manifest are written only
 when their text changes.
+
+Several data directories (one per edition) make one export: their records are read as one
+archive (an id in two of them is an error, `IdCollision`), the partitions hold every edition's
+rows in the same order, and the card and the manifest name each directory (by its folder's
+name: a published card tells no path of the machine it was made on) with its edition.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any
 
 from crawler import __version__
 from crawler.archive import fsync_dir
+from crawler.archive.sources import DataDir
 from crawler.export import card
 from crawler.export.files import (
     ROW_GROUP_ROWS,
@@ -56,13 +62,17 @@ class ExportError(Exception):
 
 @dataclass(frozen=True)
 class Options:
-    data_dir: Path
+    sources: tuple[DataDir, ...]  # one or several (crawler/archive/sources.py `resolve`)
     out: Path
     format: str
     profile: Profile
     edition: str | None = None
     since: date | None = None
     until: date | None = None
+
+    @property
+    def data_dirs(self) -> list[Path]:
+        return [source.path for source in self.sources]
 
 
 @dataclass
@@ -80,15 +90,16 @@ class Outcome:
 def export(options: Options) -> Outcome:
     """Make or bring up to date the export in `options.out` (see the module's docstring).
     ExportError for what the user can fix; OSError for a write that failed."""
-    if not options.data_dir.is_dir():
-        raise ExportError(f"data directory {options.data_dir} does not exist")
+    for data_dir in options.data_dirs:
+        if not data_dir.is_dir():
+            raise ExportError(f"data directory {data_dir} does not exist")
     if options.since and options.until and options.until < options.since:
         raise ExportError(f"--until {options.until} is before --since {options.since}")
-    previous = check_out(options.out, options.data_dir)
-    found = scan(options.data_dir, options.edition, options.since, options.until)
+    previous = check_out(options.out, *options.data_dirs)
+    found = scan(options.data_dirs, options.edition, options.since, options.until)
     if not found.current:
-        raise ExportError(f"nothing to export: no article in {options.data_dir}"
-                          + _selection_text(options))
+        raise ExportError(f"nothing to export: no article in "
+                          f"{', '.join(map(str, options.data_dirs))}" + _selection_text(options))
     create_out(options.out, previous)
     outcome = Outcome(found)
     fingerprint = {"export": EXPORT_VERSION, "crawler": __version__, "format": options.format,
@@ -120,7 +131,8 @@ def export(options: Options) -> Outcome:
         outcome.removed.append(name)
     selection = card.Selection(options.profile, options.format, options.edition, options.since,
                                options.until)
-    text = card.render(selection, found.current, found.history, sizes)
+    sources = source_rows(options.sources, found)
+    text = card.render(selection, found.current, found.history, sizes, sources)
     outcome.card_written = _write_text_if_changed(options.out / CARD, text)
     manifest = {
         "cri_crawler_export": EXPORT_VERSION,
@@ -129,6 +141,7 @@ def export(options: Options) -> Outcome:
         "edition": options.edition,
         "since": options.since.isoformat() if options.since else None,
         "until": options.until.isoformat() if options.until else None,
+        "sources": [{"data_dir": s.name, "edition": s.edition} for s in sources],
         "writer": writer_fingerprint(),
         "files": outcome.files,
     }
@@ -137,14 +150,16 @@ def export(options: Options) -> Outcome:
     return outcome
 
 
-def check_out(out: Path, data_dir: Path) -> dict[str, dict[str, Any]]:
+def check_out(out: Path, *data_dirs: Path) -> dict[str, dict[str, Any]]:
     """Whether the export may be written to `out` (nothing is written yet); the files of the
-    earlier export in it. An export never writes into the data directory, nor over a folder
+    earlier export in it. An export never writes into a data directory, nor over a folder
     that holds anything but an earlier export."""
-    target, archive = out.resolve(), data_dir.resolve()
-    if target == archive or archive in target.parents:
-        raise ExportError(f"--out {out} is inside the data directory {data_dir}: an export "
-                          "never writes there")
+    target = out.resolve()
+    for data_dir in data_dirs:
+        archive = data_dir.resolve()
+        if target == archive or archive in target.parents:
+            raise ExportError(f"--out {out} is inside the data directory {data_dir}: an export "
+                              "never writes there")
     if out.exists() and not out.is_dir():
         raise ExportError(f"--out {out} is not a directory")
     existing = next((p for p in (target, *target.parents) if p.exists()), Path("/"))
@@ -187,6 +202,19 @@ def _read_manifest(out: Path) -> dict[str, dict[str, Any]]:
         return {}
     return {name: info for name, info in files.items()
             if _OUR_FILE.fullmatch(name) and isinstance(info, dict)}
+
+
+def source_rows(sources: tuple[DataDir, ...], found: Scan) -> list[card.SourceRow]:
+    """Each data directory with its edition and what it gave, by edition then name (the order
+    of `--data-dir` changes no byte of the export)."""
+    current, history = found.by_data_dir(found.current), found.by_data_dir(found.history)
+    rows = [card.SourceRow(_folder_name(s.path), s.edition, current[i], history[i])
+            for i, s in enumerate(sources)]
+    return sorted(rows, key=lambda r: (r.edition or "", r.name))
+
+
+def _folder_name(path: Path) -> str:
+    return path.resolve().name or str(path)
 
 
 def _partitions(entries: list[Entry]) -> dict[int, list[Entry]]:

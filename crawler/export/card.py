@@ -28,7 +28,9 @@ from crawler.export.scan import Entry, edition_tz
 from crawler.schema import published as published_schema
 
 CONFIGS = ("current", "history")
-LANGUAGES = {"pl": "Polish", "eo": "Esperanto"}  # ISO 639-1 -> English name, for people
+# ISO 639-1 -> English name, for people (an edition's language missing here shows as its code)
+LANGUAGES = {"pl": "Polish", "eo": "Esperanto", "hr": "Croatian", "cs": "Czech", "de": "German",
+             "hi": "Hindi", "sw": "Swahili", "tr": "Turkish"}
 EXTRACTION = {  # crawler/items.py `extraction`, as the README explains it
     "api": "the platform's JSON API",
     "html": "the server-rendered page, by the era's selectors",
@@ -51,6 +53,16 @@ class ConfigFiles:
 
 
 @dataclass(frozen=True)
+class SourceRow:
+    """One data directory the export was made from (by its folder's name), and what it gave."""
+
+    name: str
+    edition: str | None
+    articles: int  # rows of `current`
+    versions: int  # rows of `history`
+
+
+@dataclass(frozen=True)
 class Selection:
     """How the export was asked for."""
 
@@ -62,11 +74,11 @@ class Selection:
 
 
 def render(selection: Selection, current: Sequence[Entry], history: Sequence[Entry],
-           files: Mapping[str, ConfigFiles]) -> str:
+           files: Mapping[str, ConfigFiles], sources: Sequence[SourceRow] = ()) -> str:
     """The whole card."""
     editions = sorted({e.edition for e in current}) or [selection.edition or "polish"]
     header = _header(selection, editions, len(current), files)
-    body = _body(selection, editions, current, history, files)
+    body = _body(selection, editions, current, history, files, sources)
     return "---\n" + dump_yaml(header) + "---\n\n" + body
 
 
@@ -152,7 +164,8 @@ def pretty_name(editions: Sequence[str]) -> str:
 
 
 def _body(selection: Selection, editions: list[str], current: Sequence[Entry],
-          history: Sequence[Entry], files: Mapping[str, ConfigFiles]) -> str:
+          history: Sequence[Entry], files: Mapping[str, ConfigFiles],
+          sources: Sequence[SourceRow]) -> str:
     out = [f"# {pretty_name(editions)}", ""]
     out += _outlet(editions)
     out += [
@@ -164,6 +177,7 @@ def _body(selection: Selection, editions: list[str], current: Sequence[Entry],
         "",
     ]
     out += _contents(selection, current, history)
+    out += _sources(sources)
     out += _fields(selection)
     out += _loading(selection)
     out += _files(selection, files)
@@ -196,7 +210,7 @@ def _outlet(editions: list[str]) -> list[str]:
             f"[cri-crawler](https://github.com/cri-crawler/cri-crawler) {__version__}, which "
             "collected and cleaned them."
         )
-    return [*lines, ""]
+    return [part for line in lines for part in (line, "")]  # a paragraph each
 
 
 def _contents(selection: Selection, current: Sequence[Entry],
@@ -236,6 +250,21 @@ def _contents(selection: Selection, current: Sequence[Entry],
     out += _table(["extraction", "articles", "meaning"],
                   [[f"`{m}`", f"{n:,}", EXTRACTION.get(m, "")] for m, n in sorted(methods.items())])
     return out
+
+
+def _sources(sources: Sequence[SourceRow]) -> list[str]:
+    if not sources:
+        return []
+    several = len(sources) > 1
+    intro = ("Made from these data directories, one per edition, each crawled on its own and "
+             "merged here (article ids are unique across editions):" if several else
+             "Made from one data directory:")
+    rows = [[f"`{s.name}`", f"`{s.edition}`" if s.edition else "-", f"{s.articles:,}",
+             f"{s.versions:,}"] for s in sources]
+    if several:
+        rows.append(["**all**", "", f"**{sum(s.articles for s in sources):,}**",
+                     f"**{sum(s.versions for s in sources):,}**"])
+    return [intro, "", *_table(["data directory", "edition", "articles", "versions"], rows)]
 
 
 def _fields(selection: Selection) -> list[str]:

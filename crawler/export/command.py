@@ -1,9 +1,12 @@
 """`cri-crawler export`: the archive as a dataset (Parquet, JSON Lines or CSV) with its card.
 
-Reads the data directory only (no lock: a crawl may be writing; its unfinished last line is
-skipped and counted). Exit 0 when the export is written; 2 with one line for a usage error,
-an archive with nothing to export or an `--out` that cannot be written (nothing written then);
-1 when the archive changed under the export (`check --repair` rewrote a file): run it again.
+Reads the data directories only (no lock: a crawl may be writing; its unfinished last line is
+skipped and counted). `--data-dir` is repeatable and takes a parent of per-edition data
+directories too (crawler/archive/sources.py): one export of every edition. Exit 0 when the
+export is written; 2 with one line for a usage error, data directories that cannot be merged
+(two of one edition, an article id in two of them), an archive with nothing to export or an
+`--out` that cannot be written (nothing written then); 1 when the archive changed under the
+export (`check --repair` rewrote a file): run it again.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
     """The subcommand's options (crawler/cli.py)."""
-    command.add_argument("--data-dir", default="data", help="the data directory (default: data/)")
+    command.add_argument("--data-dir", action="append", metavar="DIR", help="a data directory, "
+                         "or a parent of per-edition ones (repeatable: one export of them all; "
+                         "default: data/)")
     command.add_argument("--out", required=True, metavar="DIR", help="the export's directory: "
                          "new, empty, or an earlier export (brought up to date)")
     command.add_argument("--format", choices=FORMATS, default=DEFAULT_FORMAT,
@@ -44,15 +49,16 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """The `export` subcommand."""
     # pyarrow and the rest only now: building the command line must stay light.
+    from crawler.archive.sources import DataDirError, resolve
     from crawler.export.build import ExportError, Options, export
     from crawler.export.profiles import PROFILES
-    from crawler.export.scan import PROBLEMS, ArchiveChanged
+    from crawler.export.scan import PROBLEMS, ArchiveChanged, IdCollision
 
     out = out or sys.stdout
     err = err or sys.stderr
     try:
         options = Options(
-            data_dir=Path(args.data_dir),
+            sources=tuple(resolve(args.data_dir)),
             out=Path(args.out),
             format=args.format,
             profile=PROFILES[args.profile],
@@ -61,7 +67,7 @@ def main(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None
             until=_day("--until", args.until),
         )
         outcome = export(options)
-    except ExportError as exc:
+    except (ExportError, DataDirError, IdCollision) as exc:
         print(f"cri-crawler: error: {exc}", file=err)
         return EXIT_USAGE
     except ArchiveChanged as exc:

@@ -12,6 +12,10 @@ What is not a record is skipped and counted, as `cri-crawler check` names it: `c
 last line without its newline: a run still writing, or one that was killed), `damaged_lines`,
 `invalid_records` (the schema's rules, `crawler/validation.py`), `duplicate_versions` (an
 (id, version) seen again: the first is kept). Nothing in the data directory is written.
+
+Several data directories (one per edition, `crawler/archive/sources.py`) are read one after the
+other as one archive. An id found in two of them is an error (`IdCollision`), never two rows:
+ids are unique across editions by construction, so this is a merge of the wrong directories.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import json
 import os
 import sys
 from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -58,6 +63,10 @@ class ArchiveChanged(Exception):
     """A record is no longer where the first pass found it."""
 
 
+class IdCollision(Exception):
+    """The same article id in two data directories of a merge: one line for the user."""
+
+
 @dataclass
 class Scan:
     """What the first pass found."""
@@ -68,10 +77,16 @@ class Scan:
     problems: Counter[str] = field(default_factory=Counter)
     first_problem: dict[str, str] = field(default_factory=dict)  # where each was first seen
     lines: int = 0  # complete records read (before --edition and dates)
+    data_dirs: list[Path] = field(default_factory=list)
+    file_dirs: list[int] = field(default_factory=list)  # each file's index in data_dirs
 
     def problem(self, name: str, where: str) -> None:
         self.problems[name] += 1
         self.first_problem.setdefault(name, where)
+
+    def by_data_dir(self, entries: Iterable[Entry]) -> Counter[int]:
+        """How many of `entries` each data directory (its index in data_dirs) gave."""
+        return Counter(self.file_dirs[e.file] for e in entries)
 
 
 def line_digest(raw: bytes) -> bytes:
@@ -87,17 +102,23 @@ def output_files(data_dir: Path) -> list[Path]:
     return sorted((data_dir / ARTICLES_DIR).glob(OUTPUT_GLOB))
 
 
-def scan(data_dir: Path, edition: str | None = None, since: date | None = None,
-         until: date | None = None) -> Scan:
-    """The first pass over the archive (see the module's docstring)."""
-    result = Scan(output_files(data_dir))
+def scan(data_dirs: Path | Sequence[Path], edition: str | None = None,
+         since: date | None = None, until: date | None = None) -> Scan:
+    """The first pass over the archive of one data directory or of several read as one (see
+    the module's docstring). IdCollision when two of them hold the same id."""
+    dirs = [data_dirs] if isinstance(data_dirs, Path) else list(data_dirs)
+    result = Scan([], data_dirs=dirs)
+    for index, data_dir in enumerate(dirs):
+        files = output_files(data_dir)
+        result.files += files
+        result.file_dirs += [index] * len(files)
     rules: dict[str, ArticleRules] = {}
     seen: set[tuple[str, int]] = set()
     latest: dict[str, Entry] = {}
     low = since.toordinal() if since else None
     high = until.toordinal() if until else None
     for number, file in enumerate(result.files):
-        name = file.relative_to(data_dir).as_posix()
+        name = _name(result, number)
         position = 0
         with file.open("rb") as stream:
             for raw in stream:
@@ -105,12 +126,18 @@ def scan(data_dir: Path, edition: str | None = None, since: date | None = None,
                 position += len(raw)
                 if entry is None or (edition is not None and entry.edition != edition):
                     continue
+                best = latest.get(entry.id)
+                if best is not None and result.file_dirs[best.file] != result.file_dirs[number]:
+                    raise IdCollision(
+                        f"article {entry.id} is in two data directories: "
+                        f"{result.files[best.file]} at byte {best.offset} and {file} at byte "
+                        f"{entry.offset}; ids must be unique across the merged editions, "
+                        "nothing exported")
                 if (entry.id, entry.version) in seen:
                     result.problem("duplicate_versions", f"{name} at byte {entry.offset}")
                     continue
                 seen.add((entry.id, entry.version))
                 result.lines += 1
-                best = latest.get(entry.id)
                 if best is None or entry.version > best.version:
                     latest[entry.id] = entry
                 if (low is None or entry.day >= low) and (high is None or entry.day <= high):
@@ -120,6 +147,14 @@ def scan(data_dir: Path, edition: str | None = None, since: date | None = None,
         if (low is None or e.day >= low) and (high is None or e.day <= high)
     ]
     return result
+
+
+def _name(result: Scan, number: int) -> str:
+    """A file for messages: relative to its data directory when there is one, else its path."""
+    file = result.files[number]
+    if len(result.data_dirs) > 1:
+        return str(file)
+    return file.relative_to(result.data_dirs[0]).as_posix()
 
 
 def _entry(raw: bytes, number: int, offset: int, rules: dict[str, ArticleRules], result: Scan,

@@ -14,6 +14,10 @@ the archive in memory.
 
 A line that is no JSON object is skipped and counted; a last line without its newline (a
 write under way) is skipped silently, as every reader of the archive does.
+
+Several data directories (one per edition, crawler/archive/sources.py): each is read on its own
+(a `Part`: its archive, runs, WARC and lock), and the page's totals are their sums (`merged`):
+counters add up, edits and runs are put together. The page shows coverage and runs per part.
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ import json
 import re
 import statistics
 from collections import Counter, deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from crawler.archive.layout import ARTICLES_DIR, OUTPUT_GLOB, RUNS_FILE, WARC_DIR, WARC_INDEX
+from crawler.archive.sources import DataDir
 from crawler.fetching import GONE
 from crawler.monitoring.checks import parse_time
 from crawler.status import lock_status
@@ -148,19 +153,41 @@ class WarcFacts:
 
 
 @dataclass
-class Facts:
-    """Everything the page shows."""
+class Part:
+    """One data directory of a page over several: its own facts."""
 
     data_dir: Path
+    edition: str | None
+    archive: ArchiveFacts
+    runs: RunFacts
+    warc: WarcFacts | None
+    lock: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """The part for people: its edition, else its directory's name (nothing in it yet)."""
+        return self.edition or self.data_dir.name or str(self.data_dir)
+
+
+@dataclass
+class Facts:
+    """Everything the page shows: of one data directory, or the sums of several (`parts`)."""
+
+    data_dir: Path  # the first data directory
     generated: datetime
     archive: ArchiveFacts
     runs: RunFacts
     warc: WarcFacts | None  # None: no WARC archive
     lock: dict[str, Any]
+    parts: list[Part] = field(default_factory=list)  # several data directories: each one
 
     @property
     def empty(self) -> bool:
         return self.archive.records == 0 and self.runs.total == 0
+
+    @property
+    def several(self) -> bool:
+        return len(self.parts) > 1
 
 
 def collect(data_dir: Path, now: datetime | None = None) -> Facts:
@@ -173,6 +200,78 @@ def collect(data_dir: Path, now: datetime | None = None) -> Facts:
         warc=read_warc(data_dir / WARC_DIR),
         lock=lock_status(data_dir),
     )
+
+
+def collect_all(sources: Sequence[DataDir], now: datetime | None = None) -> Facts:
+    """The facts of one data directory or of several (crawler/archive/sources.py `resolve`):
+    each read alone, then summed."""
+    now = now or datetime.now(timezone.utc)
+    parts = []
+    for source in sources:
+        one = collect(source.path, now)
+        parts.append(Part(source.path, source.edition, one.archive, one.runs, one.warc, one.lock))
+    if len(parts) == 1:
+        return Facts(parts[0].data_dir, now, parts[0].archive, parts[0].runs, parts[0].warc,
+                     parts[0].lock, parts)
+    held = next((p.lock for p in parts if p.lock.get("held")), parts[0].lock)
+    return Facts(parts[0].data_dir, now, merged_archive(p.archive for p in parts),
+                 merged_runs(p.runs for p in parts), merged_warc(p.warc for p in parts), held,
+                 parts)
+
+
+def merged_archive(archives: Iterable[ArchiveFacts]) -> ArchiveFacts:
+    """The sums of several archives' facts; their edits together, newest first."""
+    total = ArchiveFacts()
+    for one in archives:
+        total.files += one.files
+        total.records += one.records
+        total.articles += one.articles
+        total.damaged_lines += one.damaged_lines
+        total.undated += one.undated
+        total.eras.update(one.eras)
+        total.editions.update(one.editions)
+        for mine, theirs in ((total.by_month, one.by_month), (total.methods, one.methods),
+                             (total.fields, one.fields)):
+            for key, counts in theirs.items():
+                mine.setdefault(key, Counter()).update(counts)
+        total.edits += one.edits
+    total.edits.sort(key=lambda e: _instant(e.when), reverse=True)
+    return total
+
+
+def merged_runs(histories: Iterable[RunFacts]) -> RunFacts:
+    """The sums of several run histories; each one's window of runs, together in time order."""
+    total = RunFacts()
+    for one in histories:
+        total.total += one.total
+        total.damaged_lines += one.damaged_lines
+        total.unhealthy += one.unhealthy
+        for month, counts in one.by_month.items():
+            total.by_month.setdefault(month, Counter()).update(counts)
+        total.recent += one.recent
+        if one.first is not None and (total.first is None or one.first < total.first):
+            total.first = one.first
+        if one.newest is not None and (
+            total.newest is None or _started(one.newest) >= _started(total.newest)
+        ):
+            total.newest = one.newest
+    total.recent.sort(key=_started)
+    return total
+
+
+def merged_warc(archives: Iterable[WarcFacts | None]) -> WarcFacts | None:
+    """The sums of several WARC archives; None when none has one."""
+    total: WarcFacts | None = None
+    for one in archives:
+        if one is None:
+            continue
+        total = total or WarcFacts()
+        total.files += one.files
+        total.total_bytes += one.total_bytes
+        total.index_bytes += one.index_bytes
+        for month, size in one.by_month.items():
+            total.by_month[month] = total.by_month.get(month, 0) + size
+    return total
 
 
 # -- the archive ---------------------------------------------------------------------------------
@@ -436,6 +535,10 @@ def _utc(value: Any) -> datetime | None:
 
 
 _EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _started(row: RunRow) -> datetime:
+    return row.started or _EARLIEST
 
 
 def _instant(value: str | None) -> datetime:

@@ -1,10 +1,16 @@
 """The report page: the facts of a data directory (`facts.py`) as one self-contained HTML
 file, rendered by Jinja (`templates/report.html`, autoescaped), charts as inline SVG
-(`crawler/svg.py`), its style inline, no script, no font or image from anywhere."""
+(`crawler/svg.py`), its style inline, no script, no font or image from anywhere.
+
+A page over several data directories (one per edition) has the same sections: totals, how
+articles were read, edits, field coverage and the WARC archive summed over them; coverage (each
+edition's chart on the same months, its likely gaps judged on its own months: another edition's
+articles never hide a hole) and runs (each edition's own 30 days and lock) per directory."""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -24,8 +30,11 @@ from crawler.report.facts import (
     GAP_SHARE,
     RUN_WINDOW,
     UNKNOWN,
+    ArchiveFacts,
     Edit,
     Facts,
+    Part,
+    RunFacts,
     RunRow,
     likely_gaps,
     months_between,
@@ -95,18 +104,28 @@ def write(facts: Facts, out: Path) -> int:
 def context(facts: Facts) -> dict[str, Any]:
     archive = facts.archive
     edition = ", ".join(e for e, _ in archive.editions.most_common() if e != UNKNOWN)
+    parts = facts.parts if facts.several else []
     return {
         "version": __version__,
         "edition": edition,
         "data_dir": str(facts.data_dir),
+        "several": facts.several,
+        "sources": [
+            {"name": p.name, "data_dir": str(p.data_dir), "suffix": _suffix(p),
+             "lock": {"text": lock_line(p.lock), "held": bool(p.lock.get("held"))}}
+            for p in parts
+        ],
         "generated": _when(facts.generated),
         "empty": facts.empty,
         "lock": {"text": lock_line(facts.lock), "held": bool(facts.lock.get("held"))},
         "summary": summary(facts),
         "notes": notes(facts),
-        "coverage": coverage(facts),
+        "coverages": coverages(facts),
+        "coverage_legend": _with_unknown(
+            ERA_SERIES, {e for c in archive.by_month.values() for e in c}),
+        "gap_rule": GAP_RULE,
         "reading": reading(facts),
-        "runs": runs_view(facts),
+        "run_parts": run_parts(facts),
         "edits": {
             "rows": [edit_row(e) for e in archive.edits[:EDITS_SHOWN]],
             "total": len(archive.edits),
@@ -133,6 +152,9 @@ def summary(facts: Facts) -> list[tuple[str, str]]:
         items.append(("newest run", f"{_when(newest.started)} ({ago}), {newest.verdict or '?'}"))
     if facts.warc is not None:
         items.append(("WARC archive", _size(facts.warc.total_bytes + facts.warc.index_bytes)))
+    if facts.several:
+        items.insert(0, ("editions", ", ".join(
+            f"{p.name} {_n(p.archive.articles)}" for p in facts.parts)))
     return items
 
 
@@ -160,14 +182,45 @@ def lock_line(lock: Mapping[str, Any]) -> str:
     return f"A run is going on: {lock.get('file')} is held{pid}."
 
 
-def coverage(facts: Facts) -> dict[str, Any] | None:
-    archive = facts.archive
-    months = archive.months()
+GAP_RULE = (
+    f"A month is marked as a likely gap when it holds fewer than {GAP_SHARE:.0%} of the "
+    f"median of the months around it (up to {GAP_NEIGHBOURS} on either side), and that "
+    f"median is at least {GAP_MIN_MEDIAN} articles. The first and the last month are "
+    "not judged: an archive starts, and a month is under way, part-way through."
+)
+
+
+def coverages(facts: Facts) -> list[dict[str, Any]]:
+    """The coverage chart of the archive; of several data directories, one per directory on
+    the months of them all (an edition without articles: a chart of None)."""
+    if not facts.several:
+        view = coverage(facts)
+        return [view] if view is not None else []
+    months = facts.archive.months()
     if not months:
+        return []
+    views = []
+    for part in facts.parts:
+        view = coverage_of(part.archive, months) or {"chart": None, "gaps": [], "months": 0}
+        views.append({**view, "title": f"{part.name} ({part.data_dir})", "suffix": _suffix(part)})
+    return views
+
+
+def coverage(facts: Facts) -> dict[str, Any] | None:
+    return coverage_of(facts.archive)
+
+
+def coverage_of(archive: ArchiveFacts, months: list[str] | None = None) -> dict[str, Any] | None:
+    """One archive's coverage chart, on `months` (default: its own, first to last); its gaps
+    judged on its own months only."""
+    own = archive.months()
+    if not own:
         return None
+    months = months or own
     series = _with_unknown(ERA_SERIES, {e for c in archive.by_month.values() for e in c})
     counts = [sum(archive.by_month.get(m, Counter()).values()) for m in months]
-    gaps = set(likely_gaps(counts))
+    start = months.index(own[0])
+    gaps = {start + i for i in likely_gaps(counts[start : start + len(own)])}
     groups = []
     for i, month in enumerate(months):
         per_era = archive.by_month.get(month, Counter())
@@ -181,14 +234,11 @@ def coverage(facts: Facts) -> dict[str, Any] | None:
     return {
         "chart": chart,
         "legend": series,
-        "months": len(months),
+        "months": len(own),
         "gaps": [{"month": months[i], "articles": counts[i]} for i in sorted(gaps)],
-        "rule": (
-            f"A month is marked as a likely gap when it holds fewer than {GAP_SHARE:.0%} of the "
-            f"median of the months around it (up to {GAP_NEIGHBOURS} on either side), and that "
-            f"median is at least {GAP_MIN_MEDIAN} articles. The first and the last month are "
-            "not judged: an archive starts, and a month is under way, part-way through."
-        ),
+        "rule": GAP_RULE,
+        "title": None,
+        "suffix": "",
     }
 
 
@@ -231,8 +281,24 @@ def reading(facts: Facts) -> dict[str, Any] | None:
     return out or None
 
 
+def run_parts(facts: Facts) -> list[dict[str, Any]]:
+    """The runs section: of the data directory, or of each of several with its lock."""
+    if not facts.several:
+        return [{"title": None, "suffix": "", "runs": runs_view(facts),
+                 "lock": {"text": lock_line(facts.lock), "held": bool(facts.lock.get("held"))}}]
+    return [
+        {"title": f"{part.name} ({part.data_dir})", "suffix": _suffix(part),
+         "runs": runs_of(part.runs),
+         "lock": {"text": lock_line(part.lock), "held": bool(part.lock.get("held"))}}
+        for part in facts.parts
+    ]
+
+
 def runs_view(facts: Facts) -> dict[str, Any] | None:
-    runs = facts.runs
+    return runs_of(facts.runs)
+
+
+def runs_of(runs: RunFacts) -> dict[str, Any] | None:
     if not runs.recent:
         return None
     recent = runs.recent
@@ -363,6 +429,11 @@ def month_labels(
         if ((year * 12 + number - 1) % step) == 0:
             labels[i] = month[:4] if step >= 12 else month
     return labels
+
+
+def _suffix(part: Part) -> str:
+    """What makes the ids of a part's elements unique on the page (`gaps-polish`)."""
+    return "-" + re.sub(r"[^A-Za-z0-9_-]+", "_", part.name)
 
 
 def _with_unknown(series: Sequence[Series], seen: set[str]) -> list[Series]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -249,3 +250,88 @@ def test_a_bad_runs_count_is_a_usage_error(
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--runs" in err
+
+
+# -- several data directories (one per edition) --------------------------------------------------
+
+
+@pytest.fixture()
+def root(tmp_path: Path, data_dir: Path) -> Path:
+    """DATA_ROOT/<edition>: the Polish directory above, and an Esperanto one of two runs."""
+    root = tmp_path / "root"
+    root.mkdir()
+    polish = data_dir.rename(root / "polish")
+    with (polish / "runs.jsonl").open("ab") as handle:
+        handle.write(b'{"run": "old", "edition": "polish"}\n')  # says the edition
+    (root / "esperanto").mkdir()
+    for n in (20, 21):
+        append_report(root / "esperanto" / "runs.jsonl", {**run_report(n - 10, new=n),
+                                                          "edition": "esperanto"})
+    return root
+
+
+def test_several_data_directories_one_section_each(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = status(capsys, "--data-dir", str(root), "--runs", "3")
+    assert (code, err) == (0, "")
+    esperanto, polish = out.split("\n\nedition ")
+    assert esperanto.splitlines()[:4] == [
+        "edition         esperanto",
+        f"data directory  {root / 'esperanto'}",
+        "running now     no",
+        "archive         empty (no state.sqlite3 yet)",
+    ]
+    newest_two = [row.split()[:4] for row in esperanto.splitlines()[-2:]]
+    assert newest_two == [["2026-11-28", "10:35:00", "22.2s", "20"],
+                          ["2026-11-28", "11:35:00", "23.2s", "21"]]
+    assert polish.splitlines()[:3] == [
+        "        polish",
+        f"data directory  {root / 'polish'}",
+        "running now     no",
+    ]
+    assert "3 articles, 4 versions" in polish and "last 3 runs, oldest first" in polish
+    # The same with the directories named one by one, in the order given.
+    code, again, _ = status(capsys, "--data-dir", str(root / "esperanto"), "--data-dir",
+                            str(root / "polish"), "--runs", "3")
+    assert (code, again) == (0, out)
+
+
+def test_several_data_directories_as_json(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = status(capsys, "--data-dir", str(root / "polish"), "--data-dir",
+                          str(root / "esperanto"), "--json")
+    assert code == 0
+    content = json.loads(out)
+    assert [(c["edition"], c["data_dir"]) for c in content] == [
+        ("polish", str(root / "polish")),
+        ("esperanto", str(root / "esperanto")),
+    ]
+    assert list(content[0])[0] == "edition"
+    assert content[0]["archive"]["articles"] == 3 and content[1]["archive"]["state"] == "missing"
+    assert [r["new"] for r in content[1]["runs"]] == [20, 21]
+    assert content[0]["now"] == content[1]["now"]
+
+
+def test_a_parent_of_one_data_directory_is_that_directory_as_before(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.rmtree(root / "esperanto")
+    _, out, _ = status(capsys, "--data-dir", str(root))
+    _, direct, _ = status(capsys, "--data-dir", str(root / "polish"))
+    assert out == direct and out.startswith(f"data directory  {root / 'polish'}\n")
+
+
+def test_what_is_no_data_directory_is_one_line_and_exit_2(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "cat.jpg").write_bytes(b"\xff\xd8")
+    code, out, err = status(capsys, "--data-dir", str(root), "--data-dir", str(tmp_path / "photos"))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"cri-crawler: error: {tmp_path / 'photos'} is neither a data directory (no articles, "
+        "state.sqlite3, runs.jsonl) nor a parent of data directories\n"
+    )
+    shutil.copytree(root / "polish", tmp_path / "copy")
+    code, _, err = status(capsys, "--data-dir", str(root), "--data-dir", str(tmp_path / "copy"))
+    assert code == 2 and err.count("\n") == 1 and "both hold edition polish" in err
