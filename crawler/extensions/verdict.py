@@ -8,6 +8,9 @@ The engine's stop, not `spider_closed`: the store can still change the finish re
 `spider_closed` handler (a last batch that failed), and every handler of that signal has run
 before `engine_stopped`.
 
+Every verdict is also one log line (`crawler.monitoring.verdict_line`): on a Scrapyd node the
+job's log is what `cri-crawler status --scrapyd` reads.
+
 Judging never dies: a report that cannot be read or written, or a check that raises, still
 ends in a verdict in the log and on the alert channels, and that verdict is unhealthy.
 """
@@ -22,12 +25,14 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 
+from crawler import __version__
 from crawler.archive.layout import RUNS_FILE
 from crawler.config import AlertConfig
 from crawler.context import CrawlContext
 from crawler.monitoring import alerts, checks, history
 from crawler.monitoring.checks import UNHEALTHY, CheckResult
 from crawler.monitoring.report import build_report
+from crawler.monitoring.verdict_line import verdict_line
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -72,6 +77,10 @@ class Verdict:
         except Exception:  # the verdict must come out whatever broke
             logger.exception("judging the run failed: the run counts as unhealthy")
             verdict = UNHEALTHY
+            context = CrawlContext.of(self.crawler)
+            logger.error("%s", verdict_line(
+                {"run": context.run, "edition": context.edition.name, "verdict": verdict,
+                 "finish_reason": self.reason}, __version__))
         self.crawler.stats.set_value(VERDICT_STAT, verdict)
 
     def judge(self) -> str:
@@ -111,6 +120,9 @@ class Verdict:
             articles = report["articles"]
             logger.info("run %s healthy: %d new, %d updated", report["run"], articles["new"],
                         articles["updated"])
+        # The machine-readable verdict, the one thing a Scrapyd job's log must hold.
+        level = logging.INFO if report["verdict"] == checks.HEALTHY else logging.ERROR
+        logger.log(level, "%s", verdict_line(report, __version__))
         return report["verdict"]
 
     def _record(self, report: dict[str, Any], results: list[CheckResult]) -> None:

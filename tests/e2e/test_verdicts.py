@@ -8,10 +8,8 @@ import json
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from tests.support.archive import read_archive
 from tests.support.crawling import FAST
 from tests.support.paths import ROOT
 from tests.support.run import clean_env, cri_run, failing, last_report, run_command
+from tests.support.webhook import webhook_receiver
 
 ARTICLES = 40
 MONITOR = {"CRAWLER_MONITOR_MAX_PAGES": "1"}
@@ -33,32 +32,11 @@ def reports(data: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines]
 
 
-class _Hook(BaseHTTPRequestHandler):
-    received: list[dict[str, Any]]
-
-    def do_POST(self) -> None:  # noqa: N802
-        length = int(self.headers.get("Content-Length", 0))
-        self.received.append(json.loads(self.rfile.read(length)))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def webhook() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """A local webhook: its URL and what it received."""
-    received: list[dict[str, Any]] = []
-    handler = type("Hook", (_Hook,), {"received": received})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
-    finally:
-        server.shutdown()
-        server.server_close()
+    with webhook_receiver() as hook:
+        yield hook
 
 
 def test_ten_quiet_monitoring_runs_are_ten_healthy_verdicts(make_replica, tmp_path: Path) -> None:
