@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from importlib import resources
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from crawler.eras import ERAS, Era
 
@@ -109,6 +109,8 @@ class Edition:
     # Prefix of ids that the legacy CMSes number per edition (`Era.local_ids`): "" keeps the
     # ids an archive already holds (polish, the first edition); every other edition its name.
     local_id_prefix: str = ""
+    # What the dossier has seen of this edition (for people: `cri-crawler editions`).
+    verified: str = ""
 
     @property
     def canonical_host(self) -> str:
@@ -187,12 +189,43 @@ class Edition:
         return text[: match.start()].rstrip(), " ".join(letters)
 
 
-def read_edition(name: str, eras: tuple[str, ...]) -> Edition:
-    """The edition from its data file `crawler/editions/<name>.toml`, with the named eras."""
-    record = tomllib.loads(
-        resources.files("crawler.editions").joinpath(f"{name}.toml").read_text(encoding="utf-8")
-    )
-    noise = record.get("noise", {})
+# The keys of an edition's data file: a key not named here is a typo, and an error.
+REQUIRED_KEYS = frozenset({
+    "verified", "language", "hosts", "eras", "utc_offset_hours", "earliest_year", "api_path",
+    "sitemap_path", "noise", "wall_words",
+})
+OPTIONAL_KEYS = frozenset({
+    "gateways", "soft_404_markers", "generic_titles", "local_id_prefix", "body_end_markers",
+    "banners",
+})
+
+
+def read_edition(name: str) -> Edition:
+    """The edition from its data file `crawler/editions/<name>.toml` (its eras named there)."""
+    text = resources.files("crawler.editions").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return edition_from_record(name, tomllib.loads(text))
+
+
+def edition_from_record(name: str, record: Mapping[str, Any]) -> Edition:
+    """The edition from the contents of its data file. ValueError names the file and what is
+    wrong with it: a missing or unknown key, no era, an era that does not exist, no verified
+    note, no initials pattern."""
+    file = f"crawler/editions/{name}.toml"
+    if missing := sorted(REQUIRED_KEYS - set(record)):
+        raise ValueError(f"{file}: missing {', '.join(missing)}")
+    if unknown := sorted(set(record) - REQUIRED_KEYS - OPTIONAL_KEYS):
+        raise ValueError(f"{file}: unknown key {', '.join(unknown)}")
+    eras = record["eras"]
+    if not eras or len(set(eras)) != len(eras) or not all(era in ERAS for era in eras):
+        raise ValueError(f"{file}: eras must name some of {', '.join(ERAS)} once, got {eras!r}")
+    # The output's `language` is a two-letter ISO 639-1 code (crawler/validation.py).
+    if not re.fullmatch(r"[a-z]{2}", str(record["language"])):
+        raise ValueError(f"{file}: language must be an ISO 639-1 code, got {record['language']!r}")
+    if not str(record["verified"]).strip():
+        raise ValueError(f"{file}: verified must say what the dossier has seen of the edition")
+    noise = record["noise"]
+    if "initials" not in noise:
+        raise ValueError(f"{file}: missing noise.initials")
     banners = tuple(
         Banner(name=b["name"], texts=tuple(b["texts"]), anchors=tuple(b.get("anchors", ())))
         for b in record.get("banners", ())
@@ -220,4 +253,5 @@ def read_edition(name: str, eras: tuple[str, ...]) -> Edition:
         soft_404_css=", ".join(record.get("soft_404_markers", ())),
         generic_titles=frozenset(record.get("generic_titles", ())),
         local_id_prefix=record.get("local_id_prefix", f"{name}-"),
+        verified=record["verified"],
     )

@@ -30,7 +30,8 @@ from crawler.schema import published as published_schema
 CONFIGS = ("current", "history")
 # ISO 639-1 -> English name, for people (an edition's language missing here shows as its code)
 LANGUAGES = {"pl": "Polish", "eo": "Esperanto", "hr": "Croatian", "cs": "Czech", "de": "German",
-             "hi": "Hindi", "sw": "Swahili", "tr": "Turkish"}
+             "hi": "Hindi", "sw": "Swahili", "tr": "Turkish", "ro": "Romanian", "sr": "Serbian",
+             "tl": "Filipino"}  # tl: the filipino edition's code (crawler/editions/filipino.toml)
 EXTRACTION = {  # crawler/items.py `extraction`, as the README explains it
     "api": "the platform's JSON API",
     "html": "the server-rendered page, by the era's selectors",

@@ -1,8 +1,10 @@
 """`scrapy crawl cri -a edition=...`: the Esperanto edition crawled from a real section answer
-(`shared/site/real/`), and an unknown edition refused before any request."""
+(`shared/site/real/`), a sister edition (Turkish) from the same answer moved to its host, and an
+unknown edition refused before any request."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.fixtures import FIXTURES
@@ -12,6 +14,8 @@ from tests.support.crawling import scrapy_crawl
 from tests.support.real import REAL_LISTING, REAL_SECTION, real_cards
 
 ESPERANTO_ARTICLE = FIXTURES / "esperanto/E4/api-content-ARTI1789381806935658.json"
+# The Turkish edition's (made-up) fixture: its stored API answer and the item expected of it.
+TURKISH_CASE = FIXTURES / "turkish/E4/api-content-ARTI1791166516000302.expected.json"
 
 
 def test_scrapy_crawl_edition_esperanto_on_the_real_listing(tmp_path: Path) -> None:
@@ -44,7 +48,45 @@ def test_scrapy_crawl_edition_esperanto_on_the_real_listing(tmp_path: Path) -> N
     assert result.stats.get("cri/skipped/fetch_failed", 0) == len(listed) - 1
 
 
+def test_scrapy_crawl_edition_turkish_from_a_listing_on_its_host(tmp_path: Path) -> None:
+    """`scrapy crawl cri -a edition=turkish`: the real Esperanto section answer, moved to
+    turkish.cri.cn by this test (the platform is the same), with one card linking to the
+    Turkish fixture's article. Every article it lists is asked for on the Turkish host, and the
+    fixture's answer becomes the item the fixture test expects, in the listing's section."""
+    case = json.loads(TURKISH_CASE.read_text(encoding="utf-8"))
+    link, expected = case["fixture"]["url"], case["item"]
+    answer = TURKISH_CASE.with_name(TURKISH_CASE.name.replace(".expected", "")).read_bytes()
+    section = REAL_SECTION.replace("esperanto.cri.cn", "turkish.cri.cn")
+    listing = (REAL_LISTING.read_bytes()
+               .replace(b"https://esperanto.cri.cn/2026/09/14/ARTI1789381806935658", link.encode())
+               .replace(b"esperanto.cri.cn", b"turkish.cri.cn"))
+
+    def serve(request: Request) -> Response | None:
+        if request.api_id == section:
+            return Response(200, listing, "application/json;charset=UTF-8")
+        if request.api_id == link:
+            return Response(200, answer, "application/json;charset=UTF-8")
+        return Response.html("<h1>404</h1>", 404)
+
+    with ReplicaServer() as server:
+        server.overrides.add(lambda r: True, serve)
+        result = scrapy_crawl(tmp_path, server.base_url, {"edition": "turkish", "urls": section})
+        asked = {item.body_id for item in server.requests if item.body_id}
+    assert result.returncode == 0, result.log[-3000:]
+    assert len(result.items) == 1, result.log[-3000:]
+    item = result.items[0]
+    assert (item["id"], item["url"], item["edition"], item["language"], item["section"]) == (
+        expected["id"], link, "turkish", "tr", section)
+    assert (item["headline"], item["body"], item["author"]) == (
+        expected["headline"], expected["body"], expected["author"])
+    listed = {card.replace("esperanto.cri.cn", "turkish.cri.cn") for card, _ in real_cards()
+              if "/ARTI" in card} - {"https://turkish.cri.cn/2026/09/14/ARTI1789381806935658"}
+    assert len(listed) == 9 and listed | {link} <= asked
+    assert all(address.startswith("https://turkish.cri.cn/") for address in asked)
+
+
 def test_an_unknown_edition_is_a_usage_error_before_any_request(tmp_path: Path) -> None:
     result = scrapy_crawl(tmp_path, "http://127.0.0.1:9", {"edition": "klingon"})
     assert result.returncode == 2
-    assert "edition='klingon' is unknown; known: esperanto, polish" in result.log
+    assert ("edition='klingon' is unknown; known: croatian, czech, esperanto, filipino, german, "
+            "hindi, polish, romanian, serbian, swahili, turkish") in result.log

@@ -258,7 +258,8 @@ def test_unhealthy_run_posts_to_the_webhook(make_replica, tmp_path: Path) -> Non
         ([], {"CRAWLER_HEALTH_MIN_COVERAGE": "1.5"}, {}, "CRAWLER_HEALTH_MIN_COVERAGE is a share"),
         ([], {}, {"CRAWLER_ALERT_WEBHOOK_URL": "ftp://x/token"}, "CRAWLER_ALERT_WEBHOOK_URL is not an http(s) URL"),
         (["--set", "oops"], {}, {}, "--set takes NAME=VALUE"),
-        (["--edition", "klingon"], {}, {}, "edition='klingon' is unknown; known: esperanto, polish"),
+        (["--edition", "klingon"], {}, {}, "edition='klingon' is unknown; known: croatian, czech, "
+         "esperanto, filipino, german, hindi, polish, romanian, serbian, swahili, turkish"),
         ([], {"CRAWLER_EDITION": "klingon"}, {}, "edition='klingon' is unknown"),
         ([], {"DOWNLOAD_DELAY": "abc"}, {}, "DOWNLOAD_DELAY must be a number, got 'abc'"),
         ([], {"LOG_LEVEL": "LOUD"}, {}, "LOG_LEVEL must be a logging level"),
