@@ -26,7 +26,9 @@ Provenance: an imported item's `warc_record_id` is the source record's own id; t
 files are listed in the run report (`replay.sources`), where every such id can be found.
 
 `--base-url`: a capture of the local replica (or any copy served from another origin) has
-URIs on that origin; given its base, such URIs are read as the outlet's paths. Without it no
+URIs on that origin; given its base (only its origin counts), such URIs are read as the
+outlet's paths, or, in the mirror layout `/<host>/<path>` with one of the edition's hosts (a
+copy served through a base URL with `{host}`, `wget --mirror`), as that host's. Without it no
 other host is ever taken for the outlet's, so a Common Crawl extract with other sites in it
 gives only the edition's articles.
 """
@@ -67,7 +69,7 @@ from crawler.replay import (
     sole_plain_record,
     stored_record,
 )
-from crawler.urls import outlet_path
+from crawler.urls import from_mirror, outlet_path
 
 CHUNK = 1 << 16
 MAX_MEMBER = 256 << 20  # decompressed bytes of one gzip member; beyond: counted as corrupt
@@ -293,7 +295,9 @@ class Importer:
         if self.base is not None:
             parts = urlsplit(uri)
             if (parts.scheme, parts.netloc) == (self.base.scheme, self.base.netloc):
-                return parts.path or "/"
+                # A mirror's `/<host>/<path>` (a crawl through a base URL with `{host}`).
+                mirrored = outlet_path(from_mirror(uri, self.edition), self.edition)
+                return mirrored or parts.path or "/"
         return None
 
 

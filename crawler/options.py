@@ -13,7 +13,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.config import CrawlerConfig
 from crawler.editions import EDITIONS, Edition
-from crawler.urls import classify
+from crawler.urls import HOST, classify
 
 ARGUMENTS = frozenset({"edition", "since", "urls", "url_file", "base_url"})
 
@@ -58,7 +58,10 @@ class CrawlOptions:
             parts = urlsplit(base_url.strip())
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise UsageError(f"base_url={base_url!r} is not an http(s) URL")
-            base_url = f"{parts.scheme}://{parts.netloc}"
+            if HOST in parts.netloc:
+                raise UsageError(f"base_url={base_url!r}: {HOST} may stand only in the path")
+            # Its path is kept: a mirror under that path, `{host}` the URL's host (crawler.urls).
+            base_url = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
         listed = [u.strip() for u in (urls or "").split(",") if u.strip()]
         if url_file:
             try:

@@ -17,10 +17,11 @@ classified from the URL; an API answer: from the page its request asked for), wh
 is, and how it was fetched (`api`, `page`, `browser` for a rendered DOM kept as a `conversion`).
 A page's address is its path on the outlet: in our own archive every URI is an outlet URL,
 fetched from the outlet or from a `--base-url` (the replica), which keeps the path, so the host
-is not looked at there; `import-warc` takes only the edition's hosts, or a `--base-url` it is
-told the capture was made from. Listing answers of the API give the cards of their articles
-(the first listing that holds an article wins, as in a crawl): date, teaser, photo and the
-section an item of the crawl carries.
+is not looked at there (a base URL with `{host}` puts the host first in the path, the mirror
+layout `/<host>/<path>`: `crawler.urls.from_mirror` takes it out again); `import-warc` takes
+only the edition's hosts, or a `--base-url` it is told the capture was made from. Listing
+answers of the API give the cards of their articles (the first listing that holds an article
+wins, as in a crawl): date, teaser, photo and the section an item of the crawl carries.
 
 **The cascade** (`replay_article`) is the spider's (`spiders/cri.py` `parse_article`, its
 errbacks and `crawler.fetching.Lead`), with a lookup where the spider makes a request: the API
@@ -67,7 +68,7 @@ from crawler.extract import Answer, Gate, Item, Need, Needed, Skip, Via, extract
 from crawler.fetching import Lead
 from crawler.parsers import e4
 from crawler.parsers.listing import Card, cards
-from crawler.urls import Kind, PageRef, classify, classify_path, outlet_path
+from crawler.urls import Kind, PageRef, classify, classify_path, from_mirror, outlet_path
 
 # -- stats of a replay run (the run report's `replay` section: `report`) ----------------------
 ARTICLES = "replay/articles"  # articles replayed (in the selection)
@@ -642,7 +643,8 @@ def index_archive(data_dir: Path, index: ReplayIndex, reader: RecordReader, edit
             request = None
             capture = Capture(Via.PAGE, None, kind, uri, when, record_id, refers_to, digest,
                               location, paired)
-            place = outlet_path(uri, edition) or urlsplit(uri).path or "/"
+            outlet = from_mirror(uri, edition)  # a crawl through a base URL with `{host}`
+            place = outlet_path(outlet, edition) or urlsplit(uri).path or "/"
             if kind == "conversion":
                 capture = capture._replace(via=Via.BROWSER)
             indexer.answer(kind, place, capture, article_id, None)
@@ -741,7 +743,8 @@ def replay_article(edition: Edition, article_id: str, captures: list[Capture],
                 continue
             return _ended(done, f"failed/{problem}", lead.url)
         assert capture is not None and payload is not None
-        answer = Answer(capture.uri, payload.body, payload.headers, via, record=capture.record_id)
+        answer = Answer(from_mirror(capture.uri, edition), payload.body, payload.headers, via,
+                        record=capture.record_id)
         outcome = extract(edition, lead.ref, answer, lead.pages, card=lead.card, section=lead.section,
                           fetched_at=fetch_time(capture.date), gate=gate, run=run)
         retry = lead.next_address(outcome)

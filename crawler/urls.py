@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from crawler.editions import Edition
 
@@ -112,13 +112,76 @@ def classify_path(path: str, query: str, edition: Edition) -> PageRef:
     return PageRef(Kind.OTHER, base + path)
 
 
+HOST = "{host}"  # in a base URL's path: the host of the URL fetched through it
+
+
 def rebase(url: str, base_url: str | None) -> str:
-    """The URL to fetch: `url` itself, or its path and query on `base_url` (the replica)."""
+    """The URL to fetch: `url` itself, or the same page on the copy at `base_url`.
+
+    A base without a path takes the URL's path and query (the local replica:
+    `http://127.0.0.1:8000` + `https://h/a/b?q` -> `http://127.0.0.1:8000/a/b?q`). A base with
+    a path is a mirror under that path (`http://m/x` + `https://h/a/b` -> `http://m/x/a/b`), and
+    `{host}` in it stands for the URL's host: the layout `wget --mirror` writes, `<host>/<path>`
+    (`http://m/{host}` + `https://h/a/b` -> `http://m/h/a/b`)."""
     if not base_url:
         return url
     parts = urlsplit(url)
     base = urlsplit(base_url)
-    return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
+    prefix = base.path.rstrip("/")
+    if HOST in prefix:
+        prefix = prefix.replace(HOST, _host(parts))
+    return urlunsplit((base.scheme, base.netloc, prefix + parts.path, parts.query, ""))
+
+
+def unrebase(fetched: str, base_url: str | None) -> str:
+    """What a URL fetched through `base_url` stands for, the inverse of `rebase` (after
+    redirects too): with `{host}` in the base, the outlet's URL (`http://m/h/a/b` ->
+    `https://h/a/b`); under a base with a plain path, the same URL without that path
+    (`http://m/x/a/b` -> `http://m/a/b`), so that its path is the outlet's as for a base
+    without one. Any other URL (no base, another origin, not under the path) as it is."""
+    if not base_url:
+        return fetched
+    base = urlsplit(base_url)
+    prefix = base.path.rstrip("/")
+    if not prefix:
+        return fetched
+    parts = urlsplit(fetched)
+    if (parts.scheme, parts.netloc.lower()) != (base.scheme, base.netloc.lower()):
+        return fetched
+    before, mark, after = prefix.partition(HOST)
+    pattern = re.escape(before) + ("(?P<host>[^/]+)" + re.escape(after) if mark else "")
+    if not (m := re.fullmatch(pattern + "(?P<path>/.*)?", parts.path, re.DOTALL)):
+        return fetched
+    path, query = m.group("path") or "", f"?{parts.query}" if parts.query else ""
+    if mark:
+        return f"https://{m.group('host')}{path}{query}"
+    return f"{parts.scheme}://{parts.netloc}{path}{query}"
+
+
+def from_mirror(url: str, edition: Edition) -> str:
+    """The outlet's URL for a URL in the mirror layout `<origin>/<host>/<path>` (a crawl through
+    a base URL with `{host}`, `wget --mirror`) whose host is one of the edition's (or a gateway
+    host), else `url` as it is. For stored answers, whose base URL is not known: no path of the
+    outlet begins with one of its host names."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() in edition.hosts:
+        return url
+    host, slash, rest = parts.path.lstrip("/").partition("/")
+    host = host.lower()
+    if host not in edition.hosts and host not in {g.split("/", 1)[0] for g in edition.gateways}:
+        return url
+    query = f"?{parts.query}" if parts.query else ""
+    return f"https://{host}{slash}{rest}{query}"
+
+
+def _host(parts: SplitResult) -> str:
+    """A URL's host as a mirror names its folder: lower case, with its port when one is given."""
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if port else host
 
 
 def _date(y: str, m: str, d: str) -> date | None:

@@ -17,6 +17,7 @@ import time
 import unicodedata
 import urllib.error
 import urllib.request
+import urllib.parse
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -1059,3 +1060,170 @@ def test_real_noise_and_migrated_old_pages_are_served(make_replica) -> None:  # 
         # The platform's address always serves it.
         status, _, body = fetch_raw(server, article.e4_path)
         assert status == 200 and b'id="__nuxt"' in body
+
+
+# -- several editions on one server, by host ------------------------------------------------------
+ESPERANTO_CAPITALS = re.compile(r"^(?:[A-ZĈĜĤĴŜŬ]\. ?){1,3}$")
+
+
+@pytest.fixture(scope="module")
+def two_editions() -> Any:
+    """Polish and Esperanto on one port (the Polish site also at paths without a host)."""
+    sites = [Site(articles=120, seed=7), Site(articles=120, seed=7, edition="esperanto")]
+    with ReplicaServer(sites=sites) as server:
+        yield server
+        assert not server.errors, server.errors
+
+
+def get(url: str, method: str = "GET", data: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+    """A request to a full local URL, redirects not followed."""
+    request = urllib.request.Request(url, data=data, method=method)
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=10) as response:
+            return response.status, dict(response.headers.items()), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers.items()), error.read()
+
+
+def test_esperanto_site_has_the_editions_eras_host_language_and_initials() -> None:
+    site = Site(articles=300, seed=7, edition="esperanto")
+    items = site.expected()
+    assert items and all(list(i) == KEYS for i in items)
+    assert {i["era"] for i in items} == {"E3", "E4"} and {i["language"] for i in items} == {"eo"}
+    for item in items:
+        article = site.article(item["id"])
+        assert article is not None and article.listed  # E4, and E3 migrated to the platform
+        assert article.era == "E4" or article.migrated
+        grammar = URL_GRAMMAR[item["era"]].pattern.replace(r"polish\.cri\.cn", r"esperanto\.cri\.cn")
+        assert re.match(grammar, item["url"]), item["url"]
+        assert ID_GRAMMAR[item["era"]].match(item["id"]), item["id"]
+        assert item["author"] is None or ESPERANTO_CAPITALS.match(item["author"]), item["author"]
+    assert any(i["author"] and not i["author"].isascii() for i in items)  # Ĵ, Ŝ, Ĥ occur
+    assert site.expected("url_only") == [] and site.ids("backfill") == site.ids()
+    assert site.urls() and all(urllib.parse.urlsplit(u).hostname == "esperanto.cri.cn" for u in site.urls())
+    # Its own ids: none of the Polish site's (fixed articles included), deterministic per seed.
+    assert site.ids().isdisjoint(Site(articles=300, seed=7).ids())
+    assert Site(articles=300, seed=7, edition="esperanto").expected() == items
+    assert len(site.featured) == 4 and all(site.article(i) for i in site.featured)
+    with pytest.raises(ValueError, match="no edition 'klingon'"):
+        Site(edition="klingon")
+
+
+def test_one_server_serves_each_edition_under_its_hosts(two_editions: ReplicaServer) -> None:
+    server = two_editions
+    polish, esperanto = server.sites["polish"], server.sites["esperanto"]
+    assert server.site is polish and list(server.sites) == ["polish", "esperanto"]
+    assert server.mirror_url == server.base_url + "/{host}"
+    server.requests.clear()
+    _, _, robots = get(server.base_url + "/esperanto.cri.cn/robots.txt")
+    assert b"Sitemap: https://esperanto.cri.cn/sitemap_index.xml" in robots
+    for path in ("/robots.txt", "/polish.cri.cn/robots.txt", "/POLISH.cgtn.com/robots.txt"):
+        assert b"Sitemap: https://polish.cri.cn/sitemap_index.xml" in get(server.base_url + path)[2]
+    # Every answer of the Esperanto site names its host only, never a Polish one.
+    home = json.loads(get(server.base_url + "/esperanto.cri.cn/api/getData", "POST",
+                          json.dumps({"id": "https://esperanto.cri.cn/"}).encode())[2])
+    cards = [c for c in iter_cards(home["result"]) if article_key(c.get("link") or "")]
+    assert cards and {urllib.parse.urlsplit(c["link"]).hostname for c in cards} == {"esperanto.cri.cn"}
+    article = esperanto.article(cards[0]["id"])
+    assert article is not None
+    answers = [
+        get(server.base_url + "/esperanto.cri.cn/latest_sitemap.xml")[2],
+        get(server.base_url + "/esperanto.cri.cn/vlogi/page.shtml")[2],
+        get(server.base_url + "/esperanto.cri.cn" + article.e4_path)[2],
+        get(server.base_url + "/esperanto.cri.cn/api/getData", "POST",
+            json.dumps({"id": article.url}).encode())[2],
+        json.dumps(home).encode(),
+    ]
+    for body in answers:
+        assert b"polish.cri.cn" not in body and b"polish.cgtn.com" not in body
+        assert b"esperanto.cri.cn" in body
+    # A Polish article is not the Esperanto site's (and the other way round).
+    seed = polish.article(SEED_ID)
+    assert seed is not None
+    assert get(server.base_url + "/esperanto.cri.cn" + seed.path)[0] == 404
+    assert get(server.base_url + "/polish.cri.cn" + seed.path)[0] == 200
+    assert get(server.base_url + "/polish.cri.cn" + article.e4_path)[0] == 404
+    # The request log says which host and site each request went to, by the path inside it.
+    log = [(r.host, r.edition, r.path) for r in server.requests]
+    assert log[:4] == [
+        ("esperanto.cri.cn", "esperanto", "/robots.txt"), ("", "polish", "/robots.txt"),
+        ("polish.cri.cn", "polish", "/robots.txt"), ("polish.cgtn.com", "polish", "/robots.txt"),
+    ]
+    assert server.requests.count(path="/robots.txt") == 4
+    assert server.requests.count(path="/robots.txt", edition="polish") == 3
+    assert server.requests.count(path="/robots.txt", host="") == 1
+    assert server.requests.count(path="/api/getData", edition="esperanto") == 2
+    # server.url() puts another site's URL under its host's name.
+    assert server.url(article.url) == f"{server.base_url}/esperanto.cri.cn{article.path}"
+    assert server.url(seed.url) == f"{server.base_url}{seed.path}"
+
+
+def test_redirects_admin_and_overrides_stay_in_the_site(two_editions: ReplicaServer) -> None:
+    server = two_editions
+    esperanto = server.sites["esperanto"]
+    mount = f"{server.base_url}/esperanto.cri.cn"
+    # Redirects stay under the host's name: the old page of a migrated article, /rss.
+    moved = next(a for a in esperanto.iter_articles() if a.migrated and a.knobs.get("legacy") == "301")
+    status, headers, _ = get(mount + moved.path)
+    assert status == 301 and headers["Location"] == mount + moved.e4_path
+    assert get(mount + "/rss")[1]["Location"] == mount + "/"
+    # Admin routes under a host are that site's.
+    _, _, body = get(mount + "/__replica__/expected?reach=monitor")
+    assert [json.loads(line) for line in body.decode().splitlines()] == esperanto.expected("monitor")
+    _, _, body = get(server.base_url + "/__replica__/expected?reach=monitor")
+    assert [json.loads(line)["id"] for line in body.decode().splitlines()] == [
+        i["id"] for i in server.site.expected("monitor")]
+    # Overrides see the path inside the site, and the host it named.
+    once = server.overrides.add(lambda r: r.host == "esperanto.cri.cn" and r.path == "/robots.txt",
+                                Response.text("User-agent: *\nDisallow: /\n"), times=1)
+    assert get(mount + "/robots.txt")[2] == b"User-agent: *\nDisallow: /\n"
+    assert get(server.base_url + "/polish.cri.cn/robots.txt")[2].startswith(b"User-agent: *\nDisallow:\n")
+    assert once.hits == 1
+    # The gateway's mirror form reaches the site its path names.
+    status, _, _ = get(server.base_url + "/big5.cri.cn/gate/big5/polish.cri.cn/news/china/3875/20201030/569297.html")
+    assert status == 200
+
+
+def test_every_listed_esperanto_article_is_reachable_under_its_host(two_editions: ReplicaServer) -> None:
+    esperanto = two_editions.sites["esperanto"]
+    found = discover(two_editions.base_url + "/esperanto.cri.cn")
+    assert found.ids == esperanto.ids("backfill") == esperanto.ids()
+    assert discover(two_editions.base_url + "/esperanto.cri.cn", paginate=False).ids == esperanto.ids("monitor")
+
+
+def test_a_single_site_server_also_answers_under_its_hosts(replica: ReplicaServer) -> None:
+    assert get(replica.base_url + "/polish.cri.cn" + urllib.parse.urlsplit(SEED_URL).path)[0] == 200
+    assert get(replica.base_url + "/esperanto.cri.cn/robots.txt")[0] == 404  # no such site here
+
+
+def test_servers_of_sites_refuse_two_of_one_edition() -> None:
+    with pytest.raises(ValueError, match="two sites of the edition 'esperanto'"):
+        ReplicaServer(sites=[Site(edition="esperanto"), Site(seed=2, edition="esperanto")])
+    with pytest.raises(ValueError, match="site or sites"):
+        ReplicaServer(site=Site(), sites=[Site()])
+    with pytest.raises(ValueError, match="at least one"):
+        ReplicaServer(sites=[])
+
+
+def test_cli_serves_and_prints_several_editions() -> None:
+    with subprocess.Popen(
+        [sys.executable, "-m", "tests.replica", "serve", "--port", "0", "--articles", "5",
+         "--edition", "esperanto", "--edition", "polish"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    ) as proc:
+        assert proc.stdout is not None
+        m = re.fullmatch(r"serving on (http://127\.0\.0\.1:\d+)", proc.stdout.readline().strip())
+        assert m, "first line"
+        base = m.group(1)
+        assert proc.stdout.readline().strip() == (
+            f"editions: esperanto at {base}/esperanto.cri.cn/, polish at {base}/polish.cri.cn/; "
+            f"crawl one with -a edition=NAME -a base_url={base}/{{host}}")
+        # The first edition named also answers at paths without a host.
+        with urllib.request.urlopen(base + "/robots.txt", timeout=5) as response:
+            assert b"https://esperanto.cri.cn/" in response.read()
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0 and err == ""
+    result = run_cli("expected", "--edition", "esperanto", "--articles", "20")
+    assert [json.loads(line) for line in result.stdout.splitlines()] == Site(20, edition="esperanto").expected()

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from scrapy.exceptions import UsageError
 
 from crawler.editions import get_edition
-from crawler.urls import Kind, classify, rebase
+from crawler.options import CrawlOptions
+from crawler.urls import Kind, classify, from_mirror, rebase, unrebase
 
 EDITION = get_edition("polish")
 
@@ -130,3 +132,90 @@ def test_rebase_keeps_path_and_query() -> None:
     url = "https://polish.cri.cn/vlogi/page.shtml?page=2"
     assert rebase(url, None) == url
     assert rebase(url, "http://127.0.0.1:8080") == "http://127.0.0.1:8080/vlogi/page.shtml?page=2"
+
+
+@pytest.mark.parametrize(
+    ("url", "base", "fetched"),
+    [
+        # A base without a path: the URL's path and query on it (as ever; a "/" is no path).
+        ("https://h.cn/a/b?q=1", "http://m:8000", "http://m:8000/a/b?q=1"),
+        ("https://h.cn/a/b?q=1", "http://m:8000/", "http://m:8000/a/b?q=1"),
+        # A base with a path: a mirror under that path.
+        ("https://h.cn/a/b", "http://m/x", "http://m/x/a/b"),
+        ("https://h.cn/a/b?q=1", "https://m/x/y/", "https://m/x/y/a/b?q=1"),
+        # `{host}`: the URL's host, as `wget --mirror` lays a copy out (`<host>/<path>`).
+        ("https://esperanto.cri.cn/2026/09/25/ARTI1790268580629320", "http://127.0.0.1:8000/{host}",
+         "http://127.0.0.1:8000/esperanto.cri.cn/2026/09/25/ARTI1790268580629320"),
+        ("http://POLISH.cgtn.com/vlogi/page.shtml?page=2", "http://m/copies/{host}/www",
+         "http://m/copies/polish.cgtn.com/www/vlogi/page.shtml?page=2"),
+        ("http://big5.cri.cn/gate/big5/polish.cri.cn/news/china/3875/20201030/569297.html",
+         "http://m/{host}", "http://m/big5.cri.cn/gate/big5/polish.cri.cn/news/china/3875/20201030/569297.html"),
+        ("https://h.cn:8443/a", "http://m/{host}", "http://m/h.cn:8443/a"),  # wget keeps a port
+        ("https://h.cn", "http://m/{host}", "http://m/h.cn"),
+    ],
+)
+def test_rebase_on_a_mirror(url: str, base: str, fetched: str) -> None:
+    assert rebase(url, base) == fetched
+
+
+@pytest.mark.parametrize(
+    ("fetched", "base", "outlet"),
+    [
+        ("http://m:8000/a/b?q=1", None, "http://m:8000/a/b?q=1"),
+        ("http://m:8000/a/b?q=1", "http://m:8000", "http://m:8000/a/b?q=1"),  # no path: as it is
+        ("http://m/x/a/b?q=1", "http://m/x", "http://m/a/b?q=1"),
+        ("http://m/x", "http://m/x/", "http://m"),
+        ("http://m/esperanto.cri.cn/2026/09/25/ARTI1790268580629320", "http://m/{host}",
+         "https://esperanto.cri.cn/2026/09/25/ARTI1790268580629320"),
+        ("http://m/copies/polish.cgtn.com/www/vlogi/page.shtml?page=2", "http://m/copies/{host}/www",
+         "https://polish.cgtn.com/vlogi/page.shtml?page=2"),
+        # Not under the base: as it is (another origin, another path, a longer first segment).
+        ("https://polish.cri.cn/a", "http://m/{host}", "https://polish.cri.cn/a"),
+        ("http://n/x/a", "http://m/x", "http://n/x/a"),
+        ("http://m/y/a", "http://m/x", "http://m/y/a"),
+        ("http://m/xy/a", "http://m/x", "http://m/xy/a"),
+        ("http://m/copies/h.cn/a", "http://m/copies/{host}/www", "http://m/copies/h.cn/a"),
+    ],
+)
+def test_unrebase_is_the_inverse(fetched: str, base: str | None, outlet: str) -> None:
+    assert unrebase(fetched, base) == outlet
+
+
+@pytest.mark.parametrize(
+    ("base", "back"),
+    [  # what an answer's URL stands for: the outlet's path on the base's origin, or the URL
+        ("http://m:8000", "http://m:8000/2024/07/03/ARTI1790268580629320?page=2"),
+        ("http://m/x", "http://m/2024/07/03/ARTI1790268580629320?page=2"),
+        ("http://m/{host}", "https://esperanto.cri.cn/2024/07/03/ARTI1790268580629320?page=2"),
+        ("http://m/a/{host}/b", "https://esperanto.cri.cn/2024/07/03/ARTI1790268580629320?page=2"),
+    ],
+)
+def test_unrebase_undoes_rebase(base: str, back: str) -> None:
+    url = "https://esperanto.cri.cn/2024/07/03/ARTI1790268580629320?page=2"
+    assert unrebase(rebase(url, base), base) == back
+
+
+def test_from_mirror_reads_the_mirror_layout_of_the_editions_hosts() -> None:
+    mirrored = "http://127.0.0.1:8000/polish.cri.cn/2024/07/03/ARTIzR7mcXGTA3meOEfr1fMJ240703?spm=1"
+    assert from_mirror(mirrored, EDITION) == (
+        "https://polish.cri.cn/2024/07/03/ARTIzR7mcXGTA3meOEfr1fMJ240703?spm=1")
+    gateway = "http://m/big5.cri.cn/gate/big5/polish.cri.cn/news/china/3875/20201030/569297.html"
+    ref = classify(from_mirror(gateway, EDITION), EDITION)
+    assert ref is not None and ref.id == "E2-569297"
+    for same in (
+        "https://polish.cri.cn/polish.cri.cn/a",  # on the outlet itself: its own path
+        "http://127.0.0.1:8000/2024/07/03/ARTIzR7mcXGTA3meOEfr1fMJ240703",  # the replica's paths
+        "http://m/esperanto.cri.cn/a",  # another edition's host
+    ):
+        assert from_mirror(same, EDITION) == same
+
+
+def test_the_base_url_argument_keeps_its_path() -> None:
+    def base(value: str) -> str | None:
+        return CrawlOptions.parse(edition="polish", base_url=value).base_url
+
+    assert base("http://127.0.0.1:8000") == "http://127.0.0.1:8000"
+    assert base(" http://127.0.0.1:8000/{host}/ ") == "http://127.0.0.1:8000/{host}"
+    assert base("http://m/x?q=1#f") == "http://m/x"
+    with pytest.raises(UsageError, match=r"\{host\} may stand only in the path"):
+        CrawlOptions.parse(edition="polish", base_url="http://{host}.m:8000/")

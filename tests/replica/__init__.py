@@ -8,6 +8,12 @@ ground truth (the clean item every article must become) for the tests of the cra
     with ReplicaServer(articles=100) as server:
         server.base_url, server.site.expected(reach="monitor")
 
+Several editions on one port, each under its hosts' names (crawl with ``base_url=server.mirror_url``,
+``http://127.0.0.1:PORT/{host}``, and ``edition=NAME``):
+
+    with ReplicaServer(sites=[Site(300, seed=7), Site(200, seed=8, edition="esperanto")]) as server:
+        server.sites["esperanto"].expected(reach="monitor")
+
 Command line: ``python -m tests.replica serve|expected|urls`` (see ``cli.py``).
 """
 

@@ -1,11 +1,16 @@
 """Command line of the replica.
 
-    python -m tests.replica serve --port 0 [--articles N] [--seed S] [--faults RATE [--faults-seed S]]
-    python -m tests.replica expected [--articles N] [--seed S] [--reach R] [--since YYYY-MM-DD]
-    python -m tests.replica urls [--articles N] [--seed S] [--reach R]
+    python -m tests.replica serve --port 0 [--articles N] [--seed S] [--edition NAME ...]
+                                  [--faults RATE [--faults-seed S]]
+    python -m tests.replica expected [--edition NAME] [--articles N] [--seed S] [--reach R] [--since YYYY-MM-DD]
+    python -m tests.replica urls [--edition NAME] [--articles N] [--seed S] [--reach R]
 
 ``serve`` prints ``serving on http://127.0.0.1:PORT`` as its first line and serves until
-SIGINT/SIGTERM.  Bad input gives one ``replica: error: ...`` line on stderr and exit code 2.
+SIGINT/SIGTERM.  ``--edition`` (repeatable: ``--edition polish --edition esperanto``) serves
+those editions' sites on one port, each under its hosts' names (``/esperanto.cri.cn/...``; the
+first edition also without one), N articles each; a second line then says how to crawl them
+(``base_url=http://127.0.0.1:PORT/{host}``).  Bad input gives one ``replica: error: ...`` line
+on stderr and exit code 2.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from datetime import date
 from typing import NoReturn
 
 from .corpus import REACHES
+from .editions import EDITIONS
 from .server import ReplicaServer
 from .site import Site
 
@@ -85,21 +91,32 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--faults", type=float, default=0.0, metavar="RATE",
                        help="share of requests answered by a random fault (tests/replica/faults.py)")
     serve.add_argument("--faults-seed", type=_seed, default=1, help="seed of the fault draws")
+    serve.add_argument("--edition", action="append", choices=list(EDITIONS), metavar="NAME",
+                       help="serve this edition's site (repeatable: several on one port, by host; "
+                       f"{', '.join(EDITIONS)}; default polish)")
     corpus_options(serve)
+
+    def edition_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--edition", choices=list(EDITIONS), default="polish", metavar="NAME",
+                         help=f"the edition's site ({', '.join(EDITIONS)}; default polish)")
 
     expected = commands.add_parser("expected", help="print the ground truth as JSON Lines")
     corpus_options(expected)
+    edition_option(expected)
     expected.add_argument("--reach", choices=REACHES, default="all")
     expected.add_argument("--since", type=_date, default=None)
 
     urls = commands.add_parser("urls", help="print article URLs, one a line")
     corpus_options(urls)
+    edition_option(urls)
     urls.add_argument("--reach", choices=REACHES, default="all")
     return parser
 
 
 def _serve(args: argparse.Namespace) -> int:
-    server = ReplicaServer(articles=args.articles, seed=args.seed, port=args.port)
+    names = list(dict.fromkeys(args.edition or ["polish"]))  # repeated names: once
+    sites = [Site(articles=args.articles, seed=args.seed, edition=name) for name in names]
+    server = ReplicaServer(sites=sites, port=args.port)
     if args.faults:
         if not 0 < args.faults <= 1:
             _fail(f"--faults must be a share in (0, 1], got {args.faults}")
@@ -120,6 +137,11 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     print(f"serving on {server.base_url}", flush=True)
+    if names != ["polish"]:
+        where = ", ".join(f"{name} at {server.base_url}/{site.edition.canonical_host}/"
+                          for name, site in server.sites.items())
+        print(f"editions: {where}; crawl one with -a edition=NAME -a base_url={server.mirror_url}",
+              flush=True)
     try:
         while not stop.wait(0.2):
             pass
@@ -147,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
-    site = Site(articles=args.articles, seed=args.seed)
+    site = Site(articles=args.articles, seed=args.seed, edition=args.edition)
     if args.command == "expected":
         items = site.iter_expected(args.reach, args.since)
         return _write_lines(json.dumps(item, ensure_ascii=False) for item in items)

@@ -96,7 +96,7 @@ class Article:
 
     id: str
     era: str
-    url: str  # canonical, https://polish.cri.cn/...
+    url: str  # canonical, https://polish.cri.cn/... (https://<host>/... for another edition)
     headline: str  # clean
     published: datetime  # displayed Beijing time
     paragraphs: tuple[str, ...]  # clean; sub-headings and captions included as paragraphs
@@ -121,12 +121,18 @@ class Article:
     initials: str | None = None  # the served form of the initials, e.g. "(A. L.)"
     real: bool = False  # a real sample of the dossier (section 7)
     extra: dict[str, Any] = field(default_factory=dict)
+    language: str = "pl"  # the edition's (tests/replica/editions.py)
 
     # -- derived -------------------------------------------------------------------------
     @property
     def path(self) -> str:
         """Canonical path (no host)."""
-        return self.url[len(CANONICAL_BASE):]
+        return self.url[self.url.index("/", len("https://")):]
+
+    @property
+    def base(self) -> str:
+        """``https://<host>`` of its canonical URL (the edition's canonical host)."""
+        return self.url[: self.url.index("/", len("https://"))]
 
     @property
     def e4_path(self) -> str:
@@ -161,7 +167,7 @@ class Article:
             "published": self.published.astimezone(BEIJING).isoformat(),
             "body": "\n\n".join(p for p in paragraphs if p),
             "author": self.author,
-            "language": "pl",
+            "language": self.language,
         }
 
     def page_paragraphs(self, page: int) -> range:

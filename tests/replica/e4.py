@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .corpus import CANONICAL_BASE, Article, epoch_ms
+from .corpus import Article, epoch_ms
 from .markup import (
     COOKIE_DIALOG,
     COOKIE_NOTICE,
@@ -101,7 +101,7 @@ def api_variant(article: Article) -> str:
 
 
 def e4_url(article: Article) -> str:
-    return CANONICAL_BASE + article.e4_path
+    return article.base + article.e4_path
 
 
 def photo_json(article: Article) -> dict[str, Any]:
@@ -123,7 +123,7 @@ def article_fields(article: Article) -> dict[str, Any]:
         "brief": article.brief,
         "published": str(epoch_ms(article.published)),
         "modifyDate": str(epoch_ms(article.last_modified)),
-        "lang": "pl",
+        "lang": article.language,
         "link": e4_url(article),
         "channel": CHANNEL_ID,
         "isPlay": "1" if article.video else "0",

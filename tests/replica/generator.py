@@ -1,4 +1,4 @@
-"""Deterministic generated articles: article ``i`` is a pure function of ``(seed, N, i)``.
+"""Deterministic generated articles: article ``i`` is a pure function of ``(edition, seed, N, i)``.
 
 Nothing is pre-computed, so ``N = 100000`` starts instantly and stays small in memory.  Index 0
 is the newest article and publication times fall strictly as ``i`` grows, era after era
@@ -10,6 +10,9 @@ listings need arithmetic:
 * sections are dealt out block by block (a seeded permutation of the sections per block of
   ``len(SECTIONS)`` slots), so the j-th article of a section is found without scanning;
 * an id or a path is resolved by a binary search on the publication time.
+
+The edition (tests/replica/editions.py) sets the eras' shares, which E3 articles are migrated,
+the host of the URLs, the language and the initials; the Polish corpus is the default.
 """
 
 from __future__ import annotations
@@ -24,12 +27,12 @@ from functools import lru_cache
 from . import texts
 from .corpus import (
     BEIJING,
-    CANONICAL_BASE,
     Article,
     bj,
     even_page_starts,
     make_brief,
 )
+from .editions import POLISH, ReplicaEdition
 from .samples import SECTIONS, e4_id, pic, video_for
 
 #: The newest generated article (fixed, so the corpus never depends on the clock).
@@ -42,10 +45,11 @@ SPANS: dict[str, tuple[datetime, datetime]] = {
     "E2": (bj(2020, 10, 12, 8, 0, 0), bj(2022, 3, 30, 20, 0, 0)),
     "E1": (bj(2004, 1, 5, 8, 0, 0), bj(2019, 10, 25, 20, 0, 0)),
 }
-#: Shares of the generated corpus per era (the rest is E4).
-SHARES = {"E3": 0.16, "E2": 0.09, "E1": 0.15}
-#: Every MIGRATION_STEP-th E3 article (offset 1) is migrated into the E4 listings.
-MIGRATION_STEP = 4
+#: Shares of the generated corpus per era (the rest is E4), of the Polish edition (each
+#: edition has its own: tests/replica/editions.py).
+SHARES = POLISH.shares
+#: Every MIGRATION_STEP-th E3 article (offset 1) is migrated into the E4 listings (Polish).
+MIGRATION_STEP = POLISH.migrate_every
 #: One interleaved migrated card per INTERLEAVE listing slots (at offset 5).
 INTERLEAVE = 8
 
@@ -84,21 +88,29 @@ class Core:
 class Generator:
     """The generated part of the corpus."""
 
-    def __init__(self, count: int, seed: int, reserved_ids: set[str]) -> None:
+    def __init__(self, count: int, seed: int, reserved_ids: set[str],
+                 edition: ReplicaEdition = POLISH) -> None:
         if count < 0:
             raise ValueError("article count must not be negative")
         self.count = count
         self.seed = seed
+        self.edition = edition
         self._reserved = reserved_ids
-        n1 = round(count * SHARES["E1"])
-        n2 = round(count * SHARES["E2"])
-        n3 = round(count * SHARES["E3"])
+        # Another edition draws its ids apart: two editions of one seed share no article.
+        self._salt = "" if edition.is_polish else f"{edition.name}:"
+        shares = edition.shares
+        n1 = round(count * shares.get("E1", 0))
+        n2 = round(count * shares.get("E2", 0))
+        n3 = round(count * shares.get("E3", 0))
         n4 = count - n1 - n2 - n3
         self.sizes = {"E4": n4, "E3": n3, "E2": n2, "E1": n1}
         self.offsets = {"E4": 0, "E3": n4, "E2": n4 + n3, "E1": n4 + n3 + n2}
         self._order = ("E4", "E3", "E2", "E1")
-        # Listing slots: all E4 articles and the migrated E3 ones.
-        self.n_migrated = (n3 + MIGRATION_STEP - 2) // MIGRATION_STEP if n3 else 0
+        # Listing slots: all E4 articles and the migrated E3 ones (the E3 articles k with
+        # k % step == offset: every 4th from the 2nd for Polish, all with a step of 1).
+        self._step = edition.migrate_every
+        self._first_migrated = 1 % self._step
+        self.n_migrated = max(0, n3 - self._first_migrated + self._step - 1) // self._step
         self.n_interleaved = min(self.n_migrated, n4 // (INTERLEAVE - 1))
         self.n_slots = n4 + self.n_migrated
         self.n_sections = len(SECTIONS)
@@ -159,7 +171,7 @@ class Generator:
         return self._migrated_index(slot - n4)
 
     def _migrated_index(self, m: int) -> int:
-        return self.offsets["E3"] + m * MIGRATION_STEP + 1
+        return self.offsets["E3"] + m * self._step + self._first_migrated
 
     def slot_of(self, era: str, k: int) -> int | None:
         if era == "E4":
@@ -167,8 +179,8 @@ class Generator:
             if block < self.n_interleaved:
                 return block * INTERLEAVE + (r if r < 5 else r + 1)
             return k + self.n_interleaved
-        if era == "E3" and k % MIGRATION_STEP == 1:
-            m = k // MIGRATION_STEP
+        if era == "E3" and k % self._step == self._first_migrated:
+            m = k // self._step
             return m * INTERLEAVE + 5 if m < self.n_interleaved else self.sizes["E4"] + m
         return None
 
@@ -208,27 +220,27 @@ class Generator:
     def _core(self, i: int) -> Core:
         era, k = self.era_of(i)
         published = datetime.fromtimestamp(self.timestamp(i), BEIJING)
-        rng = random.Random(f"{self.seed}:{i}:core")
+        rng = random.Random(f"{self._salt}{self.seed}:{i}:core")
         slot = self.slot_of(era, k)
         section = self.section_of_slot(slot) if slot is not None else None
         if era == "E4":
             created_ms = int(published.timestamp() * 1000) - rng.randint(1500, 45000)
             created = datetime.fromtimestamp(created_ms / 1000, BEIJING)
             article_id = e4_id(created, rng.randint(0, 999))
-            url = f"{CANONICAL_BASE}/{created:%Y/%m/%d}/{article_id}"
+            url = f"{self.edition.base}/{created:%Y/%m/%d}/{article_id}"
         elif era == "E3":
             while True:
                 made = published - timedelta(days=1) if rng.random() < 0.2 else published
                 article_id = "ARTI" + "".join(rng.choices(_ALNUM, k=20)) + f"{made:%y%m%d}"
                 if article_id not in self._reserved:
                     break
-            url = f"{CANONICAL_BASE}/{published:%Y/%m/%d}/{article_id}.shtml"
+            url = f"{self.edition.base}/{published:%Y/%m/%d}/{article_id}.shtml"
         elif era == "E2":
             number = self._number("E2", k)
             path, chan = rng.choice(E2_SECTIONS)
             article_id = f"E2-{number}"
             section = path
-            url = f"{CANONICAL_BASE}/{path}/{chan}/{published:%Y%m%d}/{number}.html"
+            url = f"{self.edition.base}/{path}/{chan}/{published:%Y%m%d}/{number}.html"
         else:
             number = self._number("E1", k)
             chan = rng.choice(E1_CHANNELS)
@@ -237,7 +249,7 @@ class Generator:
             url_day = published - timedelta(days=1) if rng.random() < 0.08 else published
             article_id = f"E1-{number}"
             section = chan
-            url = f"{CANONICAL_BASE}/{chan}/{url_day:%Y/%m/%d}/{prefix}{sep}{number}.htm"
+            url = f"{self.edition.base}/{chan}/{url_day:%Y/%m/%d}/{prefix}{sep}{number}.htm"
         return Core(i, era, k, article_id, url, published, slot is not None, slot, section)
 
     def _number(self, era: str, k: int) -> int:
@@ -304,7 +316,7 @@ class Generator:
         photo_key = f"{self.seed}x{i}"
         images = tuple((j, pic(published, f"{photo_key}_{j}")) for j in sorted(captions))
         if era in ("E3", "E4") and rng.random() < (0.7 if era == "E3" else 0.5):
-            author = rng.choice(texts.AUTHORS)
+            author = rng.choice(self.edition.authors)  # as many as texts.AUTHORS: same draws
             form = rng.random()
             if form < 0.7:
                 initials = f"({author})"
@@ -411,7 +423,9 @@ class Generator:
             nfd=exotic_ok and rng.random() < 0.03,
             entities=era != "E2" and rng.random() < 0.15,
             initials=initials,
+            language=self.edition.language,
         )
+
 
 def _pick_api(rng: random.Random) -> str:
     """The E4 API behaviour for one article (shares are arbitrary: the real mix is UNKNOWN)."""

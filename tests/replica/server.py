@@ -9,6 +9,19 @@ base URL while the content keeps naming the real hosts.
         server.site.expected()              # ground truth
         server.overrides.fail("/latest_sitemap.xml", status=503, times=1)
         server.requests.count(path="/api/getData")
+
+One server may serve several editions' sites, each under its hosts' names (the layout of
+``wget --mirror``, and of a crawl with ``--base-url http://127.0.0.1:PORT/{host}``):
+
+    with ReplicaServer(sites=[Site(300, seed=7), Site(200, seed=8, edition="esperanto")]) as server:
+        server.mirror_url                   # http://127.0.0.1:PORT/{host}
+        # /esperanto.cri.cn/<path> is <path> of the Esperanto site, /polish.cri.cn/<path> and
+        # /polish.cgtn.com/<path> of the Polish one; a path without a host is the first site's.
+        server.sites["esperanto"].expected(reach="monitor")
+        server.requests.count(path="/api/getData", edition="esperanto")
+
+Overrides and the request log see the path inside the site (``request.path``; the host the
+request named is ``request.host``, its site ``request.site``).
 """
 
 from __future__ import annotations
@@ -28,7 +41,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import e1, e2, e3, e4, listings
-from .corpus import BIG5_PREFIX, Article
+from .corpus import Article
+from .editions import GATEWAY_HOSTS
 from .samples import ZT_PAGE
 from .site import Site, section_by_path
 
@@ -80,12 +94,17 @@ class Request:
     """One incoming request, as overrides and routing see it."""
 
     method: str
-    target: str  # raw request target: path with query
-    path: str  # percent-decoded path without query
+    target: str  # raw request target inside the site: path with query
+    path: str  # percent-decoded path inside the site, without query
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
     server: ReplicaServer | None = None
+    # The site that serves it: named by the first path segment (`/<host>/...`, `host`; the
+    # `mount` is what precedes `path`), else the server's first site (`host` and `mount` "").
+    site: Site | None = None
+    host: str = ""
+    mount: str = ""
 
     @property
     def api_id(self) -> str | None:
@@ -108,10 +127,12 @@ class Request:
 @dataclass
 class LoggedRequest:
     method: str
-    path: str  # with query
+    path: str  # inside the site, with query
     body_id: str | None
     status: int = 0
     at: float = 0.0
+    host: str = ""  # the host the path named (`/<host>/...`), "" for a path without one
+    edition: str = ""  # the edition of the site that served it
 
 
 class RequestLog:
@@ -133,14 +154,20 @@ class RequestLog:
         with self._lock:
             self._items.clear()
 
-    def count(self, path: str | None = None, method: str | None = None, body_id: str | None = None) -> int:
-        """Requests whose path (without query) equals ``path`` (or matches it as a glob)."""
+    def count(self, path: str | None = None, method: str | None = None, body_id: str | None = None,
+              *, host: str | None = None, edition: str | None = None) -> int:
+        """Requests whose path (without query) equals ``path`` (or matches it as a glob), of
+        that method, API ``id``, host named in the path and edition of the site."""
 
         def ok(item: LoggedRequest) -> bool:
             bare = item.path.split("?", 1)[0]
             if path is not None and not (bare == path or item.path == path or fnmatch.fnmatchcase(bare, path)):
                 return False
             if method is not None and item.method != method:
+                return False
+            if host is not None and item.host != host:
+                return False
+            if edition is not None and item.edition != edition:
                 return False
             return body_id is None or item.body_id == body_id
 
@@ -293,18 +320,25 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length > 0 else b""
         split = urlsplit(self.path)
+        site, host, path = replica.mounted(unquote(split.path) or "/")
+        mount = self.path[: len(host) + 1] if host else ""
+        target = self.path[len(mount):]
         request = Request(
             method=method,
-            target=self.path,
-            path=unquote(split.path) or "/",
+            target=target if target.startswith("/") else "/" + target,
+            path=path,
             query=parse_qs(split.query),
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
             server=replica,
+            site=site,
+            host=host,
+            mount=mount,
         )
         logged = None
         if not request.path.startswith("/__replica__/"):
-            logged = LoggedRequest(method, self.path, request.api_id, at=time.time())
+            logged = LoggedRequest(method, request.target, request.api_id, at=time.time(), host=host,
+                                   edition=site.edition.name)
             replica.requests.append(logged)
         try:
             response = replica.dispatch(request)
@@ -390,10 +424,25 @@ class _HTTPServer(ThreadingHTTPServer):
 
 # -- the replica -----------------------------------------------------------------------------
 class ReplicaServer:
-    """The replica site served on ``127.0.0.1`` (port 0: a free one)."""
+    """The replica site served on ``127.0.0.1`` (port 0: a free one); with ``sites``, several
+    editions' sites, each under the names of its hosts (the module's docstring)."""
 
-    def __init__(self, articles: int = 0, seed: int = 1, *, site: Site | None = None, port: int = 0) -> None:
-        self.site = site or Site(articles=articles, seed=seed)
+    def __init__(self, articles: int = 0, seed: int = 1, *, site: Site | None = None,
+                 sites: list[Site] | tuple[Site, ...] | None = None, port: int = 0) -> None:
+        if sites is not None and site is not None:
+            raise ValueError("give site or sites, not both")
+        chosen = list(sites) if sites is not None else [site or Site(articles=articles, seed=seed)]
+        if not chosen:
+            raise ValueError("a replica serves at least one site")
+        self.sites: dict[str, Site] = {}  # by edition name, the first site first
+        self._by_host: dict[str, Site] = {}
+        for one in chosen:
+            name = one.edition.name
+            if name in self.sites:
+                raise ValueError(f"two sites of the edition {name!r}: one server serves one each")
+            self.sites[name] = one
+            self._by_host.update((host, one) for host in one.edition.hosts)
+        self.site = chosen[0]  # also serves every path that names no host
         self.port = port
         self.overrides = OverrideChain()
         self.requests = RequestLog()
@@ -434,37 +483,70 @@ class ReplicaServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def mirror_url(self) -> str:
+        """The crawler's base URL for the sites by host: ``http://127.0.0.1:PORT/{host}``."""
+        return self.base_url + "/{host}"
+
     def url(self, path_or_url: str) -> str:
         """A local URL for a path or for any real/alias URL of the site (host mapped, the
-        big5 gateway kept as a path the replica serves)."""
+        big5 gateway kept as a path the replica serves); a URL of another site than the first
+        under its host's name."""
         if path_or_url.startswith("/"):
             return self.base_url + path_or_url
         split = urlsplit(path_or_url)
         query = f"?{split.query}" if split.query else ""
-        return f"{self.base_url}{split.path or '/'}{query}"
+        host = (split.hostname or "").lower()
+        mount = f"/{host}" if self._by_host.get(host, self.site) is not self.site else ""
+        return f"{self.base_url}{mount}{split.path or '/'}{query}"
+
+    def mounted(self, path: str) -> tuple[Site, str, str]:
+        """(site, host, path inside the site) of a request path: ``/<host>/<path>`` with a host
+        of one of the sites (or the gateway's ``/big5.cri.cn/gate/big5/<host>/<path>``) is
+        that site's; any other path is the first site's, as it is (host "")."""
+        first, slash, rest = path[1:].partition("/")
+        host = first.lower()
+        site = self._by_host.get(host)
+        if site is not None:
+            return site, host, slash + rest or "/"
+        if host in GATEWAY_HOSTS:
+            parts = rest.split("/", 3)  # gate, big5, <host>, <path>
+            if len(parts) > 2 and parts[:2] == ["gate", "big5"]:
+                site = self._by_host.get(parts[2].lower())
+            if site is not None:
+                return site, host, slash + rest
+        return self.site, "", path
 
     # dispatch
     def dispatch(self, request: Request) -> Response:
         return self.overrides.dispatch(request) or self.route(request)
 
     def route(self, request: Request) -> Response:
-        """Normal routing (no overrides)."""
+        """Normal routing (no overrides), by the request's site: its answer names that
+        edition's hosts."""
+        site = request.site or self.site
+        response = self._route(request, site)
+        if not site.edition.is_polish and response.body:
+            response.body = site.edition.localise_body(response.body)
+        return response
+
+    def _route(self, request: Request, site: Site) -> Response:
         path = request.path
         if path.startswith("/__replica__/"):
-            return self._admin(request)
+            return self._admin(request, site)
         if path == "/api/getData":
             if request.method != "POST":
                 response = Response.json(e4.failure("method not allowed", 405), 405)
                 response.headers.append(("Allow", "POST"))
                 return response
-            return self._api(request)
+            return self._api(request, site)
         if request.method == "POST":
             return Response.html(listings.NOT_FOUND_HTML, 405)
-        return self._page(path, request)
+        return self._page(path, request, site)
 
     # pages
-    def _page(self, path: str, request: Request) -> Response:
-        site = self.site
+    def _page(self, path: str, request: Request, site: Site) -> Response:
+        here = f"http://{request.headers.get('host', f'127.0.0.1:{self.port}')}{request.mount}"
         if path in ("/", "/index.html", "/index.shtml"):
             return Response.html(listings.home_html(site))
         if path == "/robots.txt":
@@ -474,8 +556,7 @@ class ReplicaServer:
         if path in ("/latest_sitemap.xml", "/sitemap/latest_sitemap.xml"):
             return Response.text(listings.latest_sitemap(site), "application/xml; charset=utf-8")
         if path in ("/rss", "/rss/", "/feed", "/feed/"):
-            host = request.headers.get("host", f"127.0.0.1:{self.port}")
-            return Response.redirect(f"http://{host}/", 301 if path.startswith("/rss") else 302)
+            return Response.redirect(f"{here}/", 301 if path.startswith("/rss") else 302)
         if path == "/search.html":
             return Response.html(listings.search_html())
         if path.startswith("/_nuxt/") and path.endswith(".js"):
@@ -487,15 +568,16 @@ class ReplicaServer:
                 return self._not_found()
             return Response.html(listings.section_html(site, section, _page_number(request.query)))
         via_gateway = False
-        if path.startswith(BIG5_PREFIX + "/"):
-            path, via_gateway = path[len(BIG5_PREFIX):], True
+        big5 = site.edition.big5_prefix
+        if path.startswith(big5 + "/"):
+            path, via_gateway = path[len(big5):], True
         if path.endswith("/_payload.json"):
             resolved = site.resolve(path[: -len("/_payload.json")])
             if resolved and (resolved.kind == "e4" or (resolved.kind == "e3-bare" and resolved.article.migrated)):
                 return Response.json(e4.payload(resolved.article))
             return self._not_found()
         if site.is_topic_page(path):
-            return Response(200, e1.render_topic(ZT_PAGE, self._topic_teasers()), e1.content_type("utf8"))
+            return Response(200, e1.render_topic(ZT_PAGE, self._topic_teasers(site)), e1.content_type("utf8"))
         resolved = site.resolve(path)
         if resolved is None:
             return self._not_found()
@@ -505,8 +587,7 @@ class ReplicaServer:
         if resolved.kind == "e3":
             legacy = article.knobs.get("legacy", "200") if article.migrated else "200"
             if legacy == "301":  # the old page sends to where the platform serves it now
-                host = request.headers.get("host", f"127.0.0.1:{self.port}")
-                return Response.redirect(f"http://{host}{article.e4_path}", 301)
+                return Response.redirect(f"{here}{article.e4_path}", 301)
             if legacy == "404":
                 return self._not_found()
             if legacy == "soft404":
@@ -518,20 +599,19 @@ class ReplicaServer:
                 return Response.html(e4.render(article))
             if mode == "200":
                 return Response.html(e3.render(article))
-            host = request.headers.get("host", f"127.0.0.1:{self.port}")
-            return Response.redirect(f"http://{host}{article.path}", 301)
+            return Response.redirect(f"{here}{article.path}", 301)
         if resolved.kind == "e2":
-            return Response.html(e2.render(article, self._neighbours(article, 5), via_gateway=via_gateway))
+            return Response.html(e2.render(article, self._neighbours(site, article, 5), via_gateway=via_gateway))
         encoding = article.knobs.get("encoding", "utf8")
-        body = e1.render(article, resolved.page, self._neighbours(article, 3), self._neighbours(article, 2, skip=3))
+        body = e1.render(article, resolved.page, self._neighbours(site, article, 3),
+                         self._neighbours(site, article, 2, skip=3))
         return Response(200, body, e1.content_type(encoding))
 
     def _not_found(self) -> Response:
         return Response.html(listings.NOT_FOUND_HTML, 404)
 
-    def _neighbours(self, article: Article, n: int, skip: int = 0) -> list[Article]:
+    def _neighbours(self, site: Site, article: Article, n: int, skip: int = 0) -> list[Article]:
         """Other articles of the same era (for Ranking, Zobacz także, Polecamy links)."""
-        site = self.site
         fixed = [a for a in (site.article(i) for i in _FIXED_BY_ERA.get(article.era, ())) if a and a.id != article.id]
         g = site.generator
         extra: list[Article] = []
@@ -543,24 +623,24 @@ class ReplicaServer:
         pool = fixed + extra
         return pool[skip : skip + n]
 
-    def _topic_teasers(self) -> list[tuple[Article, str]]:
+    def _topic_teasers(self, site: Site) -> list[tuple[Article, str]]:
         out = []
         for article_id, text in ZT_PAGE.teasers:
-            article = self.site.article(article_id)
+            article = site.article(article_id)
             if article:
                 out.append((article, text))
         return out
 
     # the E4 API
-    def _api(self, request: Request) -> Response:
+    def _api(self, request: Request, site: Site) -> Response:
         raw = request.api_id
         if raw is None:
             return Response.json(e4.failure("invalid request: a JSON body with an id is required", 400))
         split = urlsplit(raw.strip())
         path = unquote(split.path) or "/"
-        if path.startswith(BIG5_PREFIX + "/"):
-            path = path[len(BIG5_PREFIX):]
-        site = self.site
+        big5 = site.edition.big5_prefix
+        if path.startswith(big5 + "/"):
+            path = path[len(big5):]
         if path in ("/", "/index.html", "/index.shtml"):
             return Response.json(listings.home_answer(site))
         section, is_section_path = section_by_path(path)
@@ -577,8 +657,7 @@ class ReplicaServer:
         return Response.json(e4.failure())
 
     # admin routes (for a replica running as a subprocess)
-    def _admin(self, request: Request) -> Response:
-        site = self.site
+    def _admin(self, request: Request, site: Site) -> Response:
         try:
             data = json.loads(request.body.decode("utf-8")) if request.body else {}
         except (UnicodeDecodeError, json.JSONDecodeError):

@@ -7,6 +7,9 @@
   fixtures and live-added articles merged with the arithmetic generated slots);
 * ``expected(reach, since)`` / ``urls(reach)`` give the ground truth and URL lists;
 * ``edit()`` / ``add_articles()`` change the site while it runs.
+
+A site is one edition's (``Site(edition="esperanto")``, tests/replica/editions.py): Polish by
+default, the whole outlet; another edition has only the eras and reaches it has, on its host.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from .corpus import (
     even_page_starts,
     make_brief,
 )
+from .editions import replica_edition
 from .generator import Generator
 from .samples import (
     SECTION_BY_SLUG,
@@ -74,7 +78,7 @@ def alias_url(url: str, key: str, forms: tuple[str, ...] = ("https", "http", "cg
     such as ``?spm=C78358.P8Q1A2.E1.3``.
     """
     form = forms[zlib.crc32(key.encode()) % len(forms)]
-    path = url[len(CANONICAL_BASE):] if url.startswith(CANONICAL_BASE) else url
+    path = url[url.index("/", len("https://")):] if "://" in url else url  # any host: Polish
     if form == "http":
         return f"http://polish.cri.cn{path}"
     if form == "cgtn":
@@ -88,15 +92,16 @@ def alias_url(url: str, key: str, forms: tuple[str, ...] = ("https", "http", "cg
 class Site:
     """The whole replica site (thread-safe for concurrent reads and edits)."""
 
-    def __init__(self, articles: int = 0, seed: int = 1) -> None:
+    def __init__(self, articles: int = 0, seed: int = 1, edition: str = "polish") -> None:
         if articles < 0:
             raise ValueError("article count must not be negative")
+        self.edition = replica_edition(edition)
         self.seed = seed
         self._lock = threading.RLock()
-        fixed = fixed_articles()
+        fixed, featured = self._fixed_articles()
         self._fixed: dict[str, Article] = {a.id: a for a in fixed}
-        self.featured = featured_ids(fixed)
-        self.generator = Generator(articles, seed, set(self._fixed))
+        self.featured = featured
+        self.generator = Generator(articles, seed, set(self._fixed), self.edition)
         self._added: dict[str, Article] = {}
         self._edits: dict[str, dict[str, Any]] = {}
         # Extras: listed articles that are not generated slots (fixtures and live additions),
@@ -105,6 +110,17 @@ class Site:
             ((-a.listed_at.timestamp(), a.id) for a in fixed if a.listed and a.listed_at),
         )
         self.version = 0  # bumped on every change (lets callers notice edits)
+
+    def _fixed_articles(self) -> tuple[list[Article], tuple[str, ...]]:
+        """The fixed articles of the edition, and the featured ones' ids: for another edition
+        than Polish, those of its eras its listings show, with ids of their own."""
+        fixed, edition = fixed_articles(), self.edition
+        featured = featured_ids(fixed)
+        if edition.is_polish:
+            return fixed, featured
+        kept = [a for a in fixed if a.era in edition.eras and (edition.url_only or a.listed)]
+        adopted = {a.id: edition.adopt(a, rekey=True) for a in kept}
+        return list(adopted.values()), tuple(adopted[i].id for i in featured if i in adopted)
 
     # -- lookups --------------------------------------------------------------------------
     @property
@@ -158,7 +174,7 @@ class Site:
         return None
 
     def is_topic_page(self, path: str) -> bool:
-        return path == ZT_PAGE.path
+        return path == ZT_PAGE.path and "E1" in self.edition.eras
 
     # -- listings -------------------------------------------------------------------------
     def _extra_time(self, article_id: str) -> float:
@@ -342,7 +358,10 @@ class Site:
         return [self.listed_url(article) for article in self.iter_articles(reach)]
 
     def listed_url(self, article: Article) -> str:
-        """The form in which the URL list gives an article."""
+        """The form in which the URL list gives an article (on the edition's hosts)."""
+        return self.edition.localise(self._listed_url(article))
+
+    def _listed_url(self, article: Article) -> str:
         key = f"urls:{article.id}"
         if article.era == "E1":
             if article.id == "E1-144787":  # the real URL the dossier saw is page 4
@@ -436,7 +455,7 @@ class Site:
         return Article(
             id=article_id,
             era="E4",
-            url=e4_url(article_id, created),
+            url=self.edition.localise(e4_url(article_id, created)),
             headline=texts.headline(rng),
             published=published,
             modified=published,
@@ -449,6 +468,7 @@ class Site:
             video=video_for(article_id, published, "120.00") if section.video else None,
             reach="listed",
             listed_at=published,
+            language=self.edition.language,
         )
 
 
