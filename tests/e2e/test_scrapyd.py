@@ -25,6 +25,7 @@ from tests.replica.breakages import BREAKAGES, article_api
 from tests.replica.faults import stall
 from tests.support.archive import read_archive
 from tests.support.crawling import FAST
+from tests.support.ground_truth import assert_same_items, cross_edition_requests, editions_replica
 from tests.support.paths import ROOT
 from tests.support.scrapyd import ScrapydNode, scrapyd_node
 from tests.support.webhook import webhook_receiver
@@ -103,6 +104,33 @@ def test_scrapyd_deploy_from_a_clean_checkout_runs_a_judged_job(node: ScrapydNod
     verdict = find_verdict(node.log("polish-20260101T000000Z"))
     assert verdict is not None and verdict["verdict"] == "healthy", node.log("polish-20260101T000000Z")[-3000:]
     assert verdict["new"] == len(read_archive(node.root / "deployed/polish")) > 0
+
+
+def test_two_editions_as_two_jobs_each_store_exactly_their_edition(node: ScrapydNode) -> None:
+    with editions_replica({"polish": (60, 7), "esperanto": (40, 8)}) as replica:
+        code, out, err = schedule(node, "--edition", "polish", "--edition", "esperanto",
+                                  "--data-root", "two", "--base-url", replica.mirror_url)
+        assert code == 0, err
+        jobs = scheduled_jobs(out)
+        assert [job.split("-")[0] for job in jobs] == ["polish", "esperanto"]
+        node.wait(*jobs)
+        for name, site in replica.sites.items():
+            # The jobs run without a browser: the client-rendered shells are not stored.
+            expected = [item for item in site.expected(reach="monitor")
+                        if site.article(item["id"]).variant != "shell"]
+            stored = read_archive(node.root / "two" / name)
+            assert_same_items(stored, expected)
+            assert {item["edition"] for item in stored} == {name}
+        assert cross_edition_requests(replica) == []
+    code, out, _ = cli("status", "--scrapyd", node.url, "--json")
+    shown = {e["edition"]: e for e in json.loads(out)["editions"]}
+    assert code == 0, shown
+    assert {name: (e["job"], e["state"], e["verdict"]) for name, e in shown.items()} == {
+        job.split("-")[0]: (job, "finished", "healthy") for job in jobs
+    }
+    assert shown["esperanto"]["new"] == len(read_archive(node.root / "two/esperanto"))
+    code, table, _ = cli("status", "--scrapyd", node.url)
+    assert code == 0 and all(job in table for job in jobs)
 
 
 def test_a_broken_layout_is_unhealthy_in_status_and_alerts(node: ScrapydNode, hook) -> None:
