@@ -2,7 +2,7 @@
 
     python -m benchmarks [--size tiny|full]
                          [--only extraction,throughput,scale,incremental,browser,report_page,
-                                export,warc]
+                                export,warc,scrapyd]
                          [--peers create|existing|none] [--profiles create|existing|none]
                          [--out DIR] [--work DIR]
 
@@ -30,12 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import (
-    browser, export, extraction, incremental, report, report_page, throughput, warc,
+    browser, export, extraction, incremental, report, report_page, scrapyd, throughput, warc,
 )
 from benchmarks._common import ROOT, machine
 
 PARTS = (
-    "extraction", "throughput", "scale", "incremental", "browser", "report_page", "export", "warc"
+    "extraction", "throughput", "scale", "incremental", "browser", "report_page", "export", "warc",
+    "scrapyd",
 )
 
 
@@ -56,13 +57,14 @@ class Size:
     export_articles: int = 100_000  # the archive `cri-crawler export` reads (part 7)
     warc_articles: int = 10_000  # replica crawled with the WARC on and off (part 8)
     warc_big_articles: int = 100_000  # the archive `cri-crawler reextract` reads (part 8)
+    scrapyd_articles: int = 10_000  # replica articles per edition, two editions (part 9)
 
 
 SIZES = {
     "full": Size(3000, 150, 3, 10_000, 100_000, 10_000, 20_000, peers="create", profiles="create"),
     "tiny": Size(300, 10, 1, 300, 600, 200, 0, peers="existing", profiles="existing",
                  report_articles=600, export_articles=300, warc_articles=300,
-                 warc_big_articles=600),
+                 warc_big_articles=600, scrapyd_articles=200),
 }
 
 
@@ -125,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         "warc": lambda: warc.run(
             work / "warc", size.warc_articles, size.rounds, size.warc_big_articles, profiles
         ),
+        "scrapyd": lambda: scrapyd.run(work / "scrapyd", size.scrapyd_articles),
     }
     failed = False
     try:

@@ -28,11 +28,13 @@ FAST = {  # no politeness delays against the local replica
 
 
 @contextmanager
-def replica(articles: int, seed: int = 1) -> Iterator[str]:
-    """A replica serving `articles` generated articles in its own process; yields its URL."""
+def replica(articles: int, seed: int = 1, editions: tuple[str, ...] = ()) -> Iterator[str]:
+    """A replica serving `articles` generated articles in its own process; yields its URL.
+    `editions`: several editions' sites on that port, `articles` each (a base URL of
+    `<url>/{host}` reaches each edition on its own host)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.replica", "serve", "--port", "0", "--articles", str(articles),
-         "--seed", str(seed)],
+         "--seed", str(seed), *(arg for name in editions for arg in ("--edition", name))],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     try:

@@ -155,7 +155,7 @@ def test_tiny_run_writes_every_section(tmp_path: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -177,6 +177,12 @@ def test_tiny_run_writes_every_section(tmp_path: Path) -> None:
     assert warc["disk"]["warc_bytes_per_article"] > 0
     # The large archive is the crawl's copied under new ids: as many items again, each time.
     assert warc["reextract_big"]["new"] == warc["big_archive"]["copies"] * warc["reextract"]["new"]
+    # Two editions as two Scrapyd jobs: both healthy, each stored what the bare crawl fetched.
+    scale_out = results["scrapyd"]
+    assert {e: j["verdict"] for e, j in scale_out["scrapyd"]["jobs"].items()} == {
+        "polish": "healthy", "esperanto": "healthy"}
+    for edition, job in scale_out["scrapyd"]["jobs"].items():
+        assert job["new"] == scale_out["bare"][edition]["items"] == scale_out["sequential"][edition]["items"] > 0
     names = {t["part"] for t in results["targets"]}
     assert names == {
         "extraction", "throughput", "scale", "incremental", "report_page", "export", "warc"
@@ -192,6 +198,7 @@ def test_tiny_run_writes_every_section(tmp_path: Path) -> None:
         "## 6. Report page",
         "## 7. Export",
         "## 8. WARC archive",
+        "## 9. Scale-out",
     ):
         assert heading in text
     assert "Not run yet" not in text and "This part failed" not in text
