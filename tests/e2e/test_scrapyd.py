@@ -122,6 +122,8 @@ def test_two_editions_as_two_jobs_each_store_exactly_their_edition(node: Scrapyd
             assert_same_items(stored, expected)
             assert {item["edition"] for item in stored} == {name}
         assert cross_edition_requests(replica) == []
+    for job in jobs:  # the suite turns warnings into errors; a job's log must hold none either
+        assert "Warning:" not in node.log(job), node.log(job)[-3000:]
     code, out, _ = cli("status", "--scrapyd", node.url, "--json")
     shown = {e["edition"]: e for e in json.loads(out)["editions"]}
     assert code == 0, shown
