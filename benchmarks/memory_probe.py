@@ -3,7 +3,8 @@
 Enabled by the throughput crawls (`-s EXTENSIONS=...`, see `throughput.probe_settings`). When
 the spider closes, before the stats are written, it puts into the stats the deep size (the
 container and its strings) of the sets that grow with every article: Scrapy's duplicate
-filter (a fingerprint per request) and the spider's `seen_articles` / `seen_listings`; and
+filter (a fingerprint per request it was asked about) and the spider's `seen_articles` /
+`seen_listings`; and
 the process's own peak resident memory (VmHWM). Sizes are in MB under `bench/memory/`.
 """
 
@@ -52,7 +53,9 @@ class MemoryProbe:
 
     def closed(self, spider: Any, reason: str) -> None:
         stats = self.crawler.stats
-        fingerprints = getattr(self.dupefilter, "fingerprints", None)
+        # The set itself: `fingerprints` (deprecated in Scrapy 2.19) is a copy as hex strings,
+        # which would add its own size to the peak measured just after.
+        fingerprints = getattr(self.dupefilter, "_fingerprints", None)
         figures = {
             "dupefilter_mb": deep_mb(fingerprints),
             "dupefilter_entries": len(fingerprints) if fingerprints is not None else None,

@@ -76,6 +76,7 @@ def render(results: dict[str, Any]) -> str:
         ("report_page", report_page),
         ("export", export),
         ("warc", warc),
+        ("scrapyd", scrapyd),
     ]
     for name, renderer in sections:
         if name not in results.get("parts", []):
@@ -102,6 +103,7 @@ TITLES = {
     "report_page": "6. Report page",
     "export": "7. Export",
     "warc": "8. WARC archive",
+    "scrapyd": "9. Scale-out: two editions as two Scrapyd jobs",
 }
 
 
@@ -274,12 +276,14 @@ def throughput(part: dict[str, Any]) -> list[str]:
         "",
         f"A replica of {part['replica_articles']:,} articles in its own process. Full project: `scrapy crawl cri "
         "-a since=2004-01-01` (robots.txt, sitemaps, API listings, every listed article: E4 and migrated "
-        "E3), pipelines and archive on, browser and politeness off (no delay, no AutoThrottle, 32 "
-        "concurrent requests). Bare: `benchmarks/bare_spider.py` under Scrapy's defaults with the same "
+        "E3), pipelines and archive on, browser, politeness (no delay, no AutoThrottle, 32 "
+        "concurrent requests) and the WARC archive off (its cost: part 8). Bare: "
+        "`benchmarks/bare_spider.py` under Scrapy's defaults with the same "
         "concurrency, one GET per article URL the full crawl stored, a trivial callback, no pipelines. "
         f"{len(part['full']['rounds'])} rounds alternating full and bare; medians; peak = the highest of "
         "the rounds. Engine time: spider open to close; wall: the whole process.",
         "",
+        *measured_apart(part),
     ]
     out += table(CRAWL_HEADER, crawl_rows(part))
     methods = ", ".join(f"{k} {v}" for k, v in sorted(part.get("extraction_methods", {}).items()))
@@ -310,9 +314,54 @@ def throughput(part: dict[str, Any]) -> list[str]:
             f"it, which shared its background load): {statistics.median(paired):.2f}.",
             "",
         ]
+    out += request_kinds(part)
     out += profile(part.get("profile"), "one more full crawl of the same replica")
     out += profile_diff(part.get("profile"), part.get("profile_bare"), part.get("profiled_items"))
     return out
+
+
+REQUEST_KINDS = {  # `benchmarks.throughput.request_kinds`: what each kind is
+    "robots": "robots.txt, as the robots policy fetches it (once a host)",
+    "sitemaps": "sitemaps (robots.txt's, an index's children)",
+    "listings": "listing pages (home, sections and their pages)",
+    "article_first": "articles: the first source of each (API, or the page of an older era)",
+    "fallback_api_failed": "fallback: the API request failed (5xx, ...), so the page",
+    "fallback_api_unusable": "fallback: the API answered no article, so the page",
+    "fallback_api_no_body": "fallback: the API's article has no body, so the page",
+    "fallback_next_address": "fallback: not at its first address, so the next one",
+    "browser": "fallback: a client-rendered shell, so the browser",
+    "retries": "Scrapy's retries",
+    "redirects": "after a redirect (3xx answers)",
+    "other": "other (the spider's own robots.txt, read for its `Sitemap:` lines; pages 2..n)",
+}
+
+
+def request_kinds(part: dict[str, Any]) -> list[str]:
+    """The full crawl's requests by kind, and per stored article."""
+    kinds, items = part.get("request_kinds"), part["full"]["items"]
+    if not kinds or not items:
+        return []
+    rows = [[label, f"{kinds.get(key, 0):,}".replace(",", " "), num(kinds.get(key, 0) / items, 3)]
+            for key, label in REQUEST_KINDS.items()]
+    total = sum(kinds.values())
+    rows.append(["**all requests**", f"**{total:,}**".replace(",", " "),
+                 f"**{num(total / items, 3)}**"])
+    return [
+        f"Requests of the full crawl by kind (first round; from its stats), for "
+        f"{items:,} stored articles: **{num(part['requests_per_article'], 3)} requests per stored "
+        "article**.",
+        "",
+        *table(["request", "requests", "per stored article"], rows),
+    ]
+
+
+def measured_apart(part: dict[str, Any]) -> list[str]:
+    """A part measured by a run of its own (`--only`), its figures merged into results.json."""
+    m = part.get("machine")
+    if not m:
+        return []
+    commit = m.get("commit") or "?"
+    return [f"Measured apart from the other parts: {m['date']}, commit {commit}.", ""]
 
 
 def paired_ratio(full: dict[str, Any], bare: dict[str, Any]) -> float:
@@ -360,6 +409,7 @@ def scale(part: dict[str, Any]) -> list[str]:
         f"The same two crawls on a replica of {part['replica_articles']:,} articles (one round each), "
         f"compared with part 2's {part['baseline_articles']:,}.",
         "",
+        *measured_apart(part),
     ]
     out += table(CRAWL_HEADER, crawl_rows(part))
     out += [
@@ -529,6 +579,44 @@ def export(part: dict[str, Any]) -> list[str]:
         "",
         *table(["export", "seconds", "peak memory (MB)", "current (MB)", "history (MB)",
                 "history / archive JSON Lines"], rows),
+    ]
+
+
+def scrapyd(part: dict[str, Any]) -> list[str]:
+    node, bare, one = part["scrapyd"], part["bare"], part["sequential"]
+    rows = [[f"Scrapyd: {e} job", str(j["new"]), str(j["requests"]), num(j["crawl_seconds"]),
+             j["verdict"]] for e, j in node["jobs"].items()]
+    rows += [[f"`scrapy crawl`: {e}", str(r["items"]), str(r["requests"]), num(r["wall_seconds"]),
+              "–"] for e, r in one.items()]
+    rows += [[f"bare spider: {e}", str(r["items"]), str(r["requests"]), num(r["wall_seconds"]),
+              "–"] for e, r in bare.items()]
+    return [
+        f"## {TITLES['scrapyd']}",
+        "",
+        f"`benchmarks/scrapyd.py`: one replica serves both editions ({part['articles_per_edition']:,} "
+        "articles each, every era the edition has), each on its host (`base_url=.../{host}`). "
+        "Scrapyd 1.6 on 127.0.0.1, in a Python that sees the dependencies but not the project (the "
+        "jobs run the deployed egg); `cri-crawler schedule --since 2004-01-01` of both editions; "
+        "wall time from the call until both jobs finished; peak memory of the node's process tree "
+        "(Scrapyd and its jobs), sampled. Against: `scrapy crawl cri` of each edition one after "
+        "the other, and the bare spider on the URLs each job stored, one after the other. "
+        "Politeness off (the replica is local).",
+        "",
+        *table(["run", "articles", "requests", "seconds", "verdict"], rows),
+        "",
+        *table(["", "wall seconds, both editions", "peak memory (MB)"], [
+            ["two Scrapyd jobs at once", f"**{num(node['wall_seconds'])}**",
+             f"**{num(node['peak_rss_mb'])}**"],
+            ["`scrapy crawl`, one edition after the other", num(part["sequential_wall_seconds"]),
+             num(part["sequential_peak_rss_mb"])],
+            ["bare spider, one edition after the other", num(part["bare_wall_seconds"]),
+             num(part["bare_peak_rss_mb"])],
+        ]),
+        "",
+        "Crawl seconds of a job: its run report's duration (spider open to close); wall seconds "
+        "of the others: the whole process. Peak memory of the Scrapyd row is the node's whole "
+        "tree (the daemon and both jobs at once); the others', one crawl's process.",
+        "",
     ]
 
 

@@ -2,9 +2,12 @@
 
 The full project: `scrapy crawl cri -a since=2004-01-01` (discovery through robots.txt,
 sitemaps and the API listings, every listed article, pipelines and archive on) against a
-replica in its own process, browser and politeness off. The bare spider (`bare_spider.py`,
-Scrapy's defaults, no pipelines) then GETs the article URLs that crawl stored, one request
-each, with a trivial callback: the ceiling of any Scrapy crawler on the same articles.
+replica in its own process, browser, politeness and the WARC archive off (part 8 measures the
+WARC archive's cost against this same crawl). Its requests are counted by kind from its stats
+(`request_kinds`): what it asks for beyond one request per stored article. The bare spider
+(`bare_spider.py`, Scrapy's defaults, no pipelines) then GETs the article URLs that crawl
+stored, one request each, with a trivial callback: the ceiling of any Scrapy crawler on the
+same articles.
 Crawls alternate (full, bare, full, bare, ...) on the same replica; a figure is the median
 over rounds, the ratio is of the medians. Rates use the engine's time (spider open to close);
 wall times (interpreter start and imports included) are kept beside them.
@@ -32,6 +35,7 @@ from benchmarks._common import (
     setting_args,
     target,
 )
+from crawler import stats as cri
 from crawler.editions import get_edition
 from crawler.urls import classify, rebase
 
@@ -41,15 +45,48 @@ MEMORY_TARGET_MB = 200.0
 SINCE = {"since": "2004-01-01"}
 NO_BROWSER = {"CRAWLER_BROWSER": "False"}
 PROBE = "benchmarks.memory_probe.MemoryProbe"
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 def full_settings(data_dir: Path) -> dict[str, str]:
-    """Browser off, the archive in `data_dir`, and the memory probe added to the project's
-    extensions (a command-line EXTENSIONS replaces the project's dict, so it carries them)."""
+    """Browser and WARC archive off, the archive in `data_dir`, and the memory probe added to the
+    project's extensions (a command-line EXTENSIONS replaces the project's dict, so it carries
+    them). Part 8 (`benchmarks/warc.py`) turns the WARC archive on over these settings."""
     from crawler import settings
 
     extensions = {**settings.EXTENSIONS, PROBE: 800}  # before StatsFile (900) writes the stats
-    return {**NO_BROWSER, "CRAWLER_DATA_DIR": str(data_dir), "EXTENSIONS": json.dumps(extensions)}
+    return {**NO_BROWSER, "CRAWLER_WARC": "False", "CRAWLER_DATA_DIR": str(data_dir),
+            "EXTENSIONS": json.dumps(extensions)}
+
+
+def request_kinds(stats: dict[str, Any]) -> dict[str, int]:
+    """A crawl's requests (`downloader/request_count`) by kind, from its stats: robots.txt as
+    the robots policy fetches it, sitemaps, listing pages, each fetched article's first source,
+    the fallbacks of a failed source by cause (the API failed, answered no article, or an
+    article without a body: its page; an article not at its first address: the next one), the
+    browser, Scrapy's retries and the requests after a redirect. `other`: what is left (the
+    spider's own robots.txt request, read for its `Sitemap:` lines; pages 2..n of multi-page
+    articles)."""
+
+    def count(name: str) -> int:
+        return int(stats.get(name, 0) or 0)
+
+    fetched = count(cri.ARTICLES_DISCOVERED) - count(cri.KNOWN) - count(cri.GONE_SKIPPED)
+    kinds = {
+        "robots": count("robotstxt/request_count"),
+        "sitemaps": count(cri.SITEMAP_REQUESTED),
+        "listings": count(cri.LISTING_REQUESTED),
+        "article_first": fetched,
+        "fallback_api_failed": count(cri.API_FAILED),
+        "fallback_api_unusable": count(cri.API_UNUSABLE),
+        "fallback_api_no_body": count(cri.API_NO_BODY),
+        "fallback_next_address": count(cri.NEXT_ADDRESS),
+        "browser": count(cri.BROWSER_REQUESTS),
+        "retries": count("retry/count"),
+        "redirects": sum(count(f"downloader/response_status_count/{s}") for s in REDIRECTS),
+    }
+    kinds["other"] = count("downloader/request_count") - sum(kinds.values())
+    return kinds
 
 
 def write_url_file(url_file: Path, data_dir: Path, base_url: str) -> None:
@@ -158,6 +195,10 @@ def measure(work: Path, articles: int, rounds: int) -> dict[str, Any]:
             for k, v in full[0].stats.items()
             if k.startswith("cri/extraction/")
         }
+        result["request_kinds"] = request_kinds(full[0].stats)
+        result["requests_per_article"] = (
+            full[0].requests / full[0].items if full[0].items else None
+        )
         result["memory_held"] = {
             k.rsplit("/", 1)[1]: v
             for k, v in full[0].stats.items()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.http import JsonRequest, Request
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -19,7 +20,7 @@ from crawler.middlewares.warc import ARTICLE_ID, REFERS_TO
 from crawler.extract import Outcome, Skip, Via
 from crawler.parsers.base import Extract
 from crawler.parsers.listing import Card
-from crawler.urls import PageRef, rebase
+from crawler.urls import PageRef, rebase, unrebase
 
 
 ARTICLE_PRIORITY = 10  # articles before more listings: items flow while discovery goes on
@@ -44,6 +45,23 @@ def failure_cause(failure: Failure) -> str:
     if failure.check(DownloadTimeoutError, ConnectTimeout, TimeoutError):
         return "timeout"
     return type(failure.value).__name__
+
+
+class RedirectDupeFilter(RFPDupeFilter):
+    """Scrapy's duplicate filter (DUPEFILTER_CLASS) for redirects only.
+
+    The spider asks for every article once by its id, every listing page once by its URL and
+    page, every sitemap once by its URL, and each source of an article once in turn (API, page,
+    browser, next address): a fingerprint of every request would be a second copy of that
+    dedupe (~140 bytes a request, 11 MB at 100,000 articles). What the spider does not choose is
+    where a redirect leads: a redirect back into its own chain is a loop (dropped), and a
+    redirect target is fetched once a run (its fingerprint kept: redirects are few)."""
+
+    def request_seen(self, request: Request) -> bool:
+        chain = request.meta.get("redirect_urls")
+        if not chain:
+            return False
+        return request.url in chain or super().request_seen(request)
 
 
 @dataclass(frozen=True)
@@ -86,8 +104,13 @@ class Fetcher:
         self.browser_timeout_ms = browser_timeout_ms
 
     def url(self, url: str) -> str:
-        """Where to fetch an outlet URL from: itself, or its path on `base_url`."""
+        """Where to fetch an outlet URL from: itself, or the same page under `base_url`."""
         return rebase(url, self.base_url)
+
+    def outlet_url(self, fetched: str) -> str:
+        """What the URL of an answer stands for, redirects included (`crawler.urls.unrebase`):
+        under a base URL with a path, that path taken out, so the extractor reads the outlet's."""
+        return unrebase(fetched, self.base_url)
 
     def get(self, url: str, **kwargs: Any) -> Request:
         return Request(self.url(url), **kwargs)

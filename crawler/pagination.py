@@ -31,15 +31,19 @@ class Stop:
 
 
 def next_page(walk: Walk, *, unseen: int, fetched: int, newest: date | None,
-              since: date | None, config: CrawlerConfig, section: str = "") -> Walk | Stop:
+              since: date | None, config: CrawlerConfig, section: str = "",
+              links: int | None = None) -> Walk | Stop:
     """The next page to read, or why the walk stops there. A backfill (`since`) goes on
     through pages of articles already stored (an interrupted backfill goes on where it
-    stopped) until the date, or until pages bring nothing unseen; a monitoring run goes on
-    only while a page brings articles to fetch."""
+    stopped) until the date, until pages bring nothing unseen, or at a page without any
+    article link (`links`: 0), the end of the section (a page after it could only hold older
+    cards); a monitoring run goes on only while a page brings articles to fetch."""
     if since is None:
         if not fetched or walk.page >= config.monitor_max_pages:
             return Stop()
         empty_run = 0
+    elif links == 0:
+        return Stop(stats.LISTING_STOPPED_EMPTY)
     else:
         empty_run = 0 if unseen else walk.empty_run + 1
     if empty_run >= config.empty_pages_stop:

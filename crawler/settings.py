@@ -26,6 +26,16 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
+# -- The engine's own work per answer --------------------------------------------------------
+# Scrapy runs the output of every callback through CONCURRENT_ITEMS tasks (default 100), made
+# for each answer whatever it yields. Ours yield one item or request per article answer, and a
+# listing's requests are queued at once: one is enough (100 cost a quarter of the crawl's CPU,
+# benchmarks/RESULTS.md part 2).
+CONCURRENT_ITEMS = 1
+# The spider asks for each article, listing page and sitemap once, by its own key (article id,
+# listing URL, sitemap URL): Scrapy's filter keeps only redirects apart (crawler/fetching.py).
+DUPEFILTER_CLASS = "crawler.fetching.RedirectDupeFilter"
+
 # -- Nothing listens: no telnet console, no remote control ----------------------------------
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

@@ -53,12 +53,17 @@ class SitemapBudget:
         self.sitemaps_left = max_sitemaps
         self.tz = tz
         self.backlog: deque[str] = deque()
+        self.requested: set[str] = set()  # sitemaps asked for: at most `max_sitemaps`
 
     def sitemaps(self, entries: Iterable[tuple[str, str]]) -> tuple[list[str], int]:
         """The sitemaps to fetch of those listed (robots.txt, an index), newest first, and how
-        many are not fetched (over the cap)."""
-        chosen, cut = newest(entries, self.sitemaps_left, self.tz)
+        many are not fetched (over the cap). One already asked for is not asked for again (an
+        index that lists itself, or a sitemap listed twice), nor counted."""
+        fresh = (entry for entry in entries if entry[0] not in self.requested)
+        chosen, cut = newest(fresh, self.sitemaps_left, self.tz)
+        chosen = list(dict.fromkeys(chosen))  # listed twice in one document: once
         self.sitemaps_left -= len(chosen)
+        self.requested.update(chosen)
         return chosen, cut
 
     def take(self, entries: Iterable[tuple[str, str]]) -> tuple[list[str], int]:

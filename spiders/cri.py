@@ -36,6 +36,10 @@ from crawler.urls import Kind, PageRef, classify
 
 logger = logging.getLogger(__name__)
 
+# The callbacks and errbacks of the spider's requests, bound once (see `CriSpider.__init__`).
+CALLBACKS = ("parse_robots", "parse_sitemap", "parse_listing", "parse_article", "on_api_error",
+             "on_article_error", "on_discovery_error")
+
 
 class CriSpider(scrapy.Spider):
     name = "cri"
@@ -51,6 +55,12 @@ class CriSpider(scrapy.Spider):
         self.arguments: dict[str, str] = {k: kwargs.pop(k) for k in ARGUMENTS & kwargs.keys()}
         super().__init__(*args, **kwargs)
         self.seen_articles, self.seen_listings = set[str](), set[str]()
+        # Scrapy reads the source of every callback it calls (`ast.parse`, to warn of a
+        # generator that returns a value) and caches the answer weakly per callable: a bound
+        # method made afresh for each request was read again for most answers. Each is bound
+        # once here, for the spider's life, and every request carries that one.
+        for name in CALLBACKS:
+            setattr(self, name, getattr(self, name))
 
     @classmethod
     def check_arguments(cls, settings: BaseSettings, **kwargs: Any) -> CrawlOptions:
@@ -89,7 +99,8 @@ class CriSpider(scrapy.Spider):
                 yield request
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        found = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+        here = self.fetch.outlet_url(response.url)  # relative Sitemap: lines are the outlet's
+        found = list(sitemap_urls_from_robots(response.body, base_url=here))
         listed = found or [f"https://{self.edition.canonical_host}{self.edition.sitemap_path}"]
         yield from self._sitemap_requests((url, "") for url in listed)
 
@@ -137,7 +148,13 @@ class CriSpider(scrapy.Spider):
         # Taken, but the run ended before their turn (a timeout, a signal): cut.
         self.crawler.stats.inc_value(stats.DISCOVERY_CUT, len(self.sitemaps.backlog))
 
-    def parse_listing(self, response: Response, ref: PageRef, walk: Walk) -> Iterator[Request]:
+    def parse_listing(self, response: Response, ref: PageRef, walk: Walk) -> list[Request]:
+        # Read at once, not as the engine pulls: the articles an answer claims (its section on
+        # their items) must not depend on how Scrapy interleaves the output of several answers
+        # (CONCURRENT_ITEMS), and a replay of the WARC archive gives them to the first answer.
+        return list(self._read_listing(response, ref, walk))
+
+    def _read_listing(self, response: Response, ref: PageRef, walk: Walk) -> Iterator[Request]:
         try:
             result = e4.api_result(response.json())
         except (ValueError, e4.ApiError) as exc:
@@ -173,7 +190,8 @@ class CriSpider(scrapy.Spider):
             self.crawler.stats.inc_value(stats.LISTING_NO_NEW_ARTICLE)
         if ref.kind is Kind.SECTION:
             step = next_page(walk, unseen=unseen, fetched=fetched, newest=max(days, default=None),
-                             since=self.options.since, config=self.config, section=ref.url)
+                             since=self.options.since, config=self.config, section=ref.url,
+                             links=article_links)
             if isinstance(step, Walk):
                 yield self._listing_request(ref, step)
             elif step.stat:
@@ -244,8 +262,9 @@ class CriSpider(scrapy.Spider):
                                callback=self.parse_article, errback=self.on_article_error)
 
     def parse_article(self, response: Response, lead: Lead) -> Iterator[Any]:
-        answer = Answer(response.url, response.body, response.headers, response.meta["via"],
-                        record=response.meta.get("warc_record_id"))
+        # The URL as the outlet's (under a base URL with a path, that path taken out).
+        answer = Answer(self.fetch.outlet_url(response.url), response.body, response.headers,
+                        response.meta["via"], record=response.meta.get("warc_record_id"))
         gate = Gate(self.config.max_body_chars, self.options.since, self.config.browser,
                     self.config.max_date_mismatch_days)
         outcome = extract(self.edition, lead.ref, answer, lead.pages, card=lead.card,
