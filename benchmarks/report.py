@@ -602,8 +602,8 @@ def scrapyd(part: dict[str, Any]) -> list[str]:
         "the other, and the bare spider on the URLs each job stored, one after the other. "
         "Politeness off (the replica is local).",
         "",
+        *measured_apart(part),
         *table(["run", "articles", "requests", "seconds", "verdict"], rows),
-        "",
         *table(["", "wall seconds, both editions", "peak memory (MB)"], [
             ["two Scrapyd jobs at once", f"**{num(node['wall_seconds'])}**",
              f"**{num(node['peak_rss_mb'])}**"],
@@ -612,7 +612,6 @@ def scrapyd(part: dict[str, Any]) -> list[str]:
             ["bare spider, one edition after the other", num(part["bare_wall_seconds"]),
              num(part["bare_peak_rss_mb"])],
         ]),
-        "",
         "Crawl seconds of a job: its run report's duration (spider open to close); wall seconds "
         "of the others: the whole process. Peak memory of the Scrapyd row is the node's whole "
         "tree (the daemon and both jobs at once); the others', one crawl's process.",
