@@ -215,6 +215,9 @@ def schedule(args: argparse.Namespace, out: TextIO | None = None,
         settings = dict(_setting(pair) for pair in args.set or ())
     except ValueError as exc:
         return _usage(err, str(exc))
+    if "CRAWLER_DATA_DIR" in settings:  # one per edition: DATA_ROOT/<edition>
+        return _usage(err, "-s CRAWLER_DATA_DIR: each job's data directory is "
+                           "--data-root/<edition>; give --data-root")
     try:
         node = Node(args.scrapyd)
         node.check()

@@ -183,6 +183,11 @@ def test_an_unreachable_node_is_exit_2_in_one_line(command: str) -> None:
     assert err.count("\n") == 1 and err.startswith(f"cri-crawler: error: Scrapyd at {url} is unreachable")
 
 
-def test_an_unknown_edition_is_refused_before_the_node_is_asked() -> None:
-    code, _, err = cli("schedule", "--scrapyd", "http://127.0.0.1:9/", "--edition", "klingon")
-    assert code == 2 and "unknown edition 'klingon'" in err and err.count("\n") == 1
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--edition", "klingon"], "unknown edition 'klingon'"),
+    (["-s", "DOWNLOAD_DELAY"], "-s 'DOWNLOAD_DELAY': expected NAME=VALUE"),
+    (["-s", "CRAWLER_DATA_DIR=/srv/x"], "give --data-root"),
+])
+def test_bad_input_is_refused_before_the_node_is_asked(argv: list[str], message: str) -> None:
+    code, _, err = cli("schedule", "--scrapyd", "http://127.0.0.1:9/", *argv)
+    assert code == 2 and message in err and err.count("\n") == 1
