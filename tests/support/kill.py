@@ -24,7 +24,11 @@ WHILE_WRITING_EVERY = 3  # every third run is killed just after its first writte
 WRITING_WINDOW = (0.0, 0.15)  # seconds after the archive grew, for those
 DURING_START_UP = 0.25  # share of the other kills at a random moment of start-up
 START_UP_WINDOW = (0.0, 0.8)  # seconds after the start, for those
-RUNNING_WINDOW = (0.0, 1.2)  # seconds after "Spider opened", for the rest
+RUNNING_WINDOW = (0.0, 1.2)  # seconds after "Spider opened", for the rest (at first: see below)
+# A run that ended before its kill was drawn too late for this machine and crawler: later kills
+# of the running phase are drawn within this share of the time it had run, so that a faster
+# crawl (or machine) is still killed while it runs, not left to finish.
+ENDED_FIRST_SHRINK = 0.8
 
 
 @dataclass
@@ -48,6 +52,7 @@ def wait_until(ready: Callable[[], bool], process: subprocess.Popen, timeout: fl
 def kill_loop(target: KillTarget, kills: int, rng: random.Random, logs: Path) -> dict[str, int]:
     """Start the crawl `kills` times and SIGKILL it at a random moment; count the outcomes."""
     outcomes = {"killed_starting": 0, "killed_running": 0, "ended_first": 0, "killed_writing": 0}
+    running_window = RUNNING_WINDOW
     for run in range(kills):
         before = archive_size(target.data_dir)
         target.revise(run)
@@ -55,6 +60,7 @@ def kill_loop(target: KillTarget, kills: int, rng: random.Random, logs: Path) ->
         with log.open("wb") as stderr:
             process = subprocess.Popen(target.command, cwd=ROOT, env=crawl_env(),
                                        stdout=subprocess.DEVNULL, stderr=stderr)
+            opened = None  # when the drawn kill of the running phase began to count
             try:
                 if run % WHILE_WRITING_EVERY == WHILE_WRITING_EVERY - 1:
                     phase = "killed_running"
@@ -66,7 +72,8 @@ def kill_loop(target: KillTarget, kills: int, rng: random.Random, logs: Path) ->
                 else:
                     phase = "killed_running"
                     wait_until(lambda: b"Spider opened" in log.read_bytes(), process)
-                    time.sleep(rng.uniform(*RUNNING_WINDOW))
+                    opened = time.monotonic()
+                    time.sleep(rng.uniform(*running_window))
                 if process.poll() is None:
                     process.send_signal(signal.SIGKILL)
                     outcomes[phase] += 1
@@ -74,6 +81,9 @@ def kill_loop(target: KillTarget, kills: int, rng: random.Random, logs: Path) ->
                     outcomes["killed_writing"] += archive_size(target.data_dir) > before
                 else:
                     outcomes["ended_first"] += 1
+                    if opened is not None:
+                        ran = time.monotonic() - opened
+                        running_window = (0.0, min(running_window[1], ENDED_FIRST_SHRINK * ran))
             finally:
                 process.wait(timeout=30)
     return outcomes
