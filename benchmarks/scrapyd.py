@@ -26,10 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks._common import FAST, TreeMemory, crawl, replica, write_result
-from benchmarks.throughput import NO_BROWSER, SINCE, bare_crawl, stored_items
+from benchmarks.throughput import NO_BROWSER, SINCE, bare_crawl, write_url_file
 from crawler.cli import main as cri_crawler
-from crawler.editions import get_edition
-from crawler.urls import classify, rebase
 from tests.support.scrapyd import ScrapydNode, scrapyd_node
 
 EDITIONS = ("polish", "esperanto")
@@ -44,7 +42,7 @@ def run(work: Path, articles: int) -> dict[str, Any]:
         for edition in EDITIONS:
             data_dir = jobs["node_root"] / "data" / edition
             url_file = work / f"{edition}.urls"
-            write_urls(url_file, data_dir, base_url)
+            write_url_file(url_file, data_dir, base_url)
             bare[edition] = bare_crawl(work / f"bare-{edition}", url_file)
             one = crawl(work / f"crawl-{edition}", base_url, {**SINCE, "edition": edition},
                         {**NO_BROWSER, "CRAWLER_DATA_DIR": str(work / f"crawl-{edition}/data")})
@@ -114,15 +112,6 @@ class Peak:
     def stop(self) -> None:
         self.done.set()
         self.thread.join()
-
-
-def write_urls(url_file: Path, data_dir: Path, base_url: str) -> None:
-    """One URL a line for the bare spider: where the job read each stored article."""
-    urls = []
-    for item in stored_items(data_dir):
-        ref = classify(item["url"], get_edition(item["edition"]))
-        urls.append(rebase((ref and ref.platform_url) or item["url"], base_url))
-    url_file.write_text("".join(url + "\n" for url in urls), encoding="utf-8")
 
 
 def main() -> None:

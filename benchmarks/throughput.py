@@ -94,7 +94,7 @@ def write_url_file(url_file: Path, data_dir: Path, base_url: str) -> None:
     older article on the current platform: its address there, as its old page may be gone)."""
     urls = []
     for item in stored_items(data_dir):
-        ref = classify(item["url"], get_edition("polish"))
+        ref = classify(item["url"], get_edition(item["edition"]))
         urls.append(rebase((ref and ref.platform_url) or item["url"], base_url))
     url_file.write_text("".join(url + "\n" for url in urls), encoding="utf-8")
 
