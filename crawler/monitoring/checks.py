@@ -82,12 +82,21 @@ def _alike(earlier: Report, report: Report) -> bool:
 
 
 @dataclass(frozen=True)
+class Cases:
+    """What a share is over: a count of a report (absent is 0), and for messages what it counts
+    and what a run without any has (why the share has nothing to measure)."""
+
+    count: Callable[[Report], float]
+    unit: str
+    nothing: str
+
+
+@dataclass(frozen=True)
 class Share:
     """A share metric: `part / whole` of a report, each a count (absent is 0)."""
 
     part: Callable[[Report], float]
-    whole: Callable[[Report], float]
-    unit: str  # what `whole` counts, for messages
+    whole: Cases
 
 
 @dataclass(frozen=True)
@@ -107,7 +116,7 @@ def pool(share: Share, report: Report, history: Sequence[Report], minimum: float
     """`share` of this run, with earlier runs of the same edition added (newest first) while
     the denominator is below `minimum`. An earlier report that cannot be read is passed over:
     an old malformed line must not fail today's run."""
-    part, whole, runs = share.part(report), share.whole(report), 1
+    part, whole, runs = share.part(report), share.whole.count(report), 1
     this = report.get("run")
     for earlier in reversed(history):
         if whole >= minimum or runs >= POOL_RUNS:
@@ -115,7 +124,7 @@ def pool(share: Share, report: Report, history: Sequence[Report], minimum: float
         if (this is not None and earlier.get("run") == this) or not _alike(earlier, report):
             continue
         try:
-            more_part, more_whole = share.part(earlier), share.whole(earlier)
+            more_part, more_whole = share.part(earlier), share.whole.count(earlier)
         except (ArithmeticError, LookupError, TypeError, ValueError):
             continue
         part, whole, runs = part + more_part, whole + more_whole, runs + 1
@@ -155,7 +164,7 @@ class Check:
     threshold: str | None  # a HealthThresholds field; None when `fixed` is the expectation
     description: str
     fixed: Any = None  # the expected value of a check that is not configurable
-    nothing: str = ""  # why the metric can be None (the check then passes vacuously)
+    nothing: str = ""  # why the metric can be None (it then passes); a share's: its `Cases`
     hint: str = ""  # what to look at first when it fails (shown in alerts)
 
     def __post_init__(self) -> None:
@@ -200,9 +209,9 @@ class Check:
             return CheckResult(self.name, False, None, self.op, limit, self.setting, message)
         if pooled is not None:
             assert isinstance(self.metric, Share)
-            cases = pooled.describe(self.metric.unit)
+            cases = pooled.describe(self.metric.whole.unit)
             if value is None and pooled.whole == 0:
-                message = f"{self.name}: nothing to measure ({self.nothing})"
+                message = f"{self.name}: nothing to measure ({self.metric.whole.nothing})"
             elif value is None:
                 message = (f"{self.name}: too few to judge ({cases}; judged from "
                            f"{_fmt(thresholds.min_judged)}, CRAWLER_HEALTH_MIN_JUDGED)")
@@ -400,6 +409,29 @@ def _hours_without_new(report: Report, history: Sequence[Report], now: datetime)
     return max(0.0, (now - since).total_seconds() / 3600)
 
 
+# What the shares are over.
+ARTICLE_PAGES = Cases(_parsed, "article pages", "no article page parsed")
+ITEMS = Cases(_extracted, "items", "no item extracted")
+ARTICLE_ANSWERS = Cases(_answered, "article answers", "no article answer")
+LISTING_REQUESTS = Cases(_listing_requests, "listing requests", "no listing requested")
+FETCHED_ARTICLES = Cases(_in("articles", "fetched"), "fetched articles", "no article fetched")
+LEADS = Cases(_leads, "articles and listings", "nothing fetched")
+
+
+def _at_most(
+    name: str, part: Callable[[Report], float], whole: Cases, which: str, hint: str
+) -> Check:
+    """A share of `whole` that must not exceed the threshold `max_<name>`; `which` says which
+    of them it counts."""
+    return Check(name, Share(part, whole), "<=", f"max_{name}", f"share of {whole.unit} {which}",
+                 hint=hint)
+
+
+def _none(name: str, metric: Metric, description: str, hint: str) -> Check:
+    """A count that must be 0 whatever the settings: each one is a failure on its own."""
+    return Check(name, metric, "==", None, description, fixed=0, hint=hint)
+
+
 CHECKS: tuple[Check, ...] = (
     Check(
         "finish_reason", _finish_reason, "==", None,
@@ -412,49 +444,29 @@ CHECKS: tuple[Check, ...] = (
           hint="the ERROR lines of the run's log"),
     *(
         Check(
-            f"coverage_{field}", Share(_with(field), _parsed, "article pages"), ">=",
-            "min_coverage", f"share of parsed article pages with a {what}",
-            nothing="no article page parsed",
+            f"coverage_{field}", Share(_with(field), ARTICLE_PAGES), ">=", "min_coverage",
+            f"share of parsed article pages with a {what}",
             hint=f"an article page without one: the {what}'s selector for its era",
         )
         for field, what in (("headline", "headline"), ("published", "publication time"),
                             ("body", "body"))
     ),
-    Check(
-        "fallback_share", Share(_in("extraction", "fallback"), _extracted, "items"), "<=",
-        "max_fallback_share",
-        "share of items extracted by the generic fallback (a layout change)",
-        nothing="no item extracted",
-        hint="an article the fallback read: has the markup of its era changed?",
-    ),
-    Check(
-        "no_body_share", Share(_in("pages", "no_body"), _parsed, "article pages"), "<=",
-        "max_no_body_share",
-        "share of article pages where no body was found (a layout change)",
-        nothing="no article page parsed",
-        hint="an article page the log says had no body: its body container",
-    ),
-    Check(
-        "soft_404_share", Share(_in("pages", "soft_404"), _answered, "article answers"), "<=",
-        "max_soft_404_share",
-        "share of article answers that were the platform's not-found page (a changed URL scheme)",
-        nothing="no article answer",
-        hint="the article links of the listings: does the platform still serve them there?",
-    ),
-    Check(
-        "empty_listing_share", Share(_listings_empty, _listing_requests, "listing requests"),
-        "<=", "max_empty_listing_share",
-        "share of listing requests that gave no article link (unreadable, or empty)",
-        nothing="no listing requested",
-        hint="a listing answer of the API: its card fields and link format",
-    ),
-    Check(
-        "listings_unreadable", _listings_unreadable, "==", None,
-        "listing requests of a run in which not one listing could be read (the main discovery "
-        "path is dead, whatever the sitemaps found)",
-        fixed=0,
-        hint="a listing request by hand (README: the API): its status and JSON",
-    ),
+    _at_most("fallback_share", _in("extraction", "fallback"), ITEMS,
+             "extracted by the generic fallback (a layout change)",
+             "an article the fallback read: has the markup of its era changed?"),
+    _at_most("no_body_share", _in("pages", "no_body"), ARTICLE_PAGES,
+             "where no body was found (a layout change)",
+             "an article page the log says had no body: its body container"),
+    _at_most("soft_404_share", _in("pages", "soft_404"), ARTICLE_ANSWERS,
+             "that were the platform's not-found page (a changed URL scheme)",
+             "the article links of the listings: does the platform still serve them there?"),
+    _at_most("empty_listing_share", _listings_empty, LISTING_REQUESTS,
+             "that gave no article link (unreadable, or empty)",
+             "a listing answer of the API: its card fields and link format"),
+    _none("listings_unreadable", _listings_unreadable,
+          "listing requests of a run in which not one listing could be read (the main discovery "
+          "path is dead, whatever the sitemaps found)",
+          "a listing request by hand (README: the API): its status and JSON"),
     Check(
         "articles_discovered", _articles_discovered, ">=", None,
         "article links found, judged when most earlier runs found some",
@@ -462,35 +474,20 @@ CHECKS: tuple[Check, ...] = (
         nothing="too few earlier runs that found article links to say what is normal",
         hint="the home page and the sections' listings: are article links still found?",
     ),
-    Check(
-        "lost_share", Share(_in("articles", "lost"), _in("articles", "fetched"), "fetched articles"),
-        "<=", "max_lost_share",
-        "share of fetched articles neither stored nor settled (failed, refused, too large, "
-        "dropped unseen, invalid, unwritten)",
-        nothing="no article fetched",
-        hint="the run report's articles.ended and articles.unaccounted: how they ended",
-    ),
-    Check(
-        "blocked_share",
-        Share(_in("blocked", "unrecovered"), _leads, "articles and listings"), "<=",
-        "max_blocked_share",
-        "share of articles and listings left unread by a 403 or 429 after every source was "
-        "tried (recovered ones are reported, not judged)",
-        nothing="nothing fetched",
-        hint="the 403/429 answers: a block of this machine's address, or a crawl too fast",
-    ),
-    Check(
-        "robots_unavailable", _robots_unavailable, "==", None,
-        "hosts whose robots.txt could not be read (nothing fetched from them)",
-        fixed=0,
-        hint="fetch the host's /robots.txt by hand: an outage, a block, a changed host",
-    ),
-    Check(
-        "robots_forbidden", _robots_forbade_all, "==", None,
-        "requests robots.txt forbade, in a run that could read no listing and no article",
-        fixed=0,
-        hint="the host's /robots.txt: which rule forbids the listings and articles",
-    ),
+    _at_most("lost_share", _in("articles", "lost"), FETCHED_ARTICLES,
+             "neither stored nor settled (failed, refused, too large, dropped unseen, invalid, "
+             "unwritten)",
+             "the run report's articles.ended and articles.unaccounted: how they ended"),
+    _at_most("blocked_share", _in("blocked", "unrecovered"), LEADS,
+             "left unread by a 403 or 429 after every source was tried (recovered ones are "
+             "reported, not judged)",
+             "the 403/429 answers: a block of this machine's address, or a crawl too fast"),
+    _none("robots_unavailable", _robots_unavailable,
+          "hosts whose robots.txt could not be read (nothing fetched from them)",
+          "fetch the host's /robots.txt by hand: an outage, a block, a changed host"),
+    _none("robots_forbidden", _robots_forbade_all,
+          "requests robots.txt forbade, in a run that could read no listing and no article",
+          "the host's /robots.txt: which rule forbids the listings and articles"),
     Check(
         "hours_without_new", _hours_without_new, "<=", "max_hours_without_new",
         "hours since the last run that found a new article",
