@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,18 +37,7 @@ class HealthThresholds:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> HealthThresholds:
-        return cls(
-            max_errors=_int(settings, "CRAWLER_HEALTH_MAX_ERRORS", minimum=0),
-            min_coverage=_share(settings, "CRAWLER_HEALTH_MIN_COVERAGE"),
-            max_fallback_share=_share(settings, "CRAWLER_HEALTH_MAX_FALLBACK_SHARE"),
-            max_no_body_share=_share(settings, "CRAWLER_HEALTH_MAX_NO_BODY_SHARE"),
-            max_empty_listing_share=_share(settings, "CRAWLER_HEALTH_MAX_EMPTY_LISTING_SHARE"),
-            max_blocked_share=_share(settings, "CRAWLER_HEALTH_MAX_BLOCKED_SHARE"),
-            max_hours_without_new=_float(settings, "CRAWLER_HEALTH_MAX_HOURS_WITHOUT_NEW", minimum=0),
-            max_soft_404_share=_share(settings, "CRAWLER_HEALTH_MAX_SOFT_404_SHARE"),
-            max_lost_share=_share(settings, "CRAWLER_HEALTH_MAX_LOST_SHARE"),
-            min_judged=_int(settings, "CRAWLER_HEALTH_MIN_JUDGED", minimum=1),
-        )
+        return cls(**_read(settings, "CRAWLER_HEALTH_", _HEALTH_FIELDS))
 
 
 @dataclass(frozen=True)
@@ -134,34 +124,7 @@ class CrawlerConfig:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlerConfig:
-        config = cls(
-            edition=settings.get("CRAWLER_EDITION", "polish"),
-            data_dir=str(settings.get("CRAWLER_DATA_DIR", "data")),
-            empty_pages_stop=_int(settings, "CRAWLER_EMPTY_PAGES_STOP", minimum=1),
-            max_listing_pages=_int(settings, "CRAWLER_MAX_LISTING_PAGES", minimum=1),
-            monitor_max_pages=_int(settings, "CRAWLER_MONITOR_MAX_PAGES", minimum=1),
-            recheck_hours=_float(settings, "CRAWLER_RECHECK_HOURS", minimum=0),
-            gone_recheck_days=_float(settings, "CRAWLER_GONE_RECHECK_DAYS", minimum=0),
-            max_body_chars=_int(settings, "CRAWLER_MAX_BODY_CHARS", minimum=1),
-            max_date_mismatch_days=_float(settings, "CRAWLER_MAX_DATE_MISMATCH_DAYS", minimum=0),
-            browser=_bool(settings, "CRAWLER_BROWSER"),
-            browser_timeout_ms=_int(settings, "CRAWLER_BROWSER_TIMEOUT_MS", minimum=1),
-            robots_fail_closed=_bool(settings, "CRAWLER_ROBOTS_FAIL_CLOSED"),
-            retry_after_max=_float(settings, "CRAWLER_RETRY_AFTER_MAX", minimum=0),
-            health=HealthThresholds.from_settings(settings),
-            archive=_bool(settings, "CRAWLER_ARCHIVE"),
-            warc=_bool(settings, "CRAWLER_WARC"),
-            batch_items=_int(settings, "CRAWLER_BATCH_ITEMS", minimum=1),
-            batch_seconds=_float(settings, "CRAWLER_BATCH_SECONDS", minimum=0),
-            alert_repeat_hours=_float(settings, "CRAWLER_ALERT_REPEAT_HOURS", minimum=0),
-            progress_minutes=_float(settings, "CRAWLER_PROGRESS_MINUTES", minimum=0),
-            backfill_timeout=_float(settings, "CRAWLER_BACKFILL_TIMEOUT", minimum=0),
-            max_sitemap_urls=_int(settings, "CRAWLER_MAX_SITEMAP_URLS", minimum=0),
-            max_sitemaps=_int(settings, "CRAWLER_MAX_SITEMAPS", minimum=0),
-            max_queued_requests=_int(settings, "CRAWLER_MAX_QUEUED_REQUESTS", minimum=1),
-            max_listings=_int(settings, "CRAWLER_MAX_LISTINGS", minimum=1),
-            report_after_run=_bool(settings, "CRAWLER_REPORT_AFTER_RUN"),
-        )
+        config = cls(**_read(settings, "CRAWLER_", _CONFIG_FIELDS))
         if config.batch_seconds <= 0:
             raise ConfigError(
                 f"CRAWLER_BATCH_SECONDS must be a positive number of seconds, got {config.batch_seconds}"
@@ -233,3 +196,62 @@ def _bool(settings: BaseSettings, name: str) -> bool:
         return settings.getbool(name)
     except ValueError:
         raise ConfigError(f"{name} must be true or false, got {raw!r}") from None
+
+
+# -- each field's setting is <prefix><FIELD>; the tables keep the order of the fields, which is
+# the order in which settings are checked -------------------------------------------------------
+
+Reader = Callable[[BaseSettings, str], Any]
+
+
+def _read(settings: BaseSettings, prefix: str, readers: Mapping[str, Reader]) -> dict[str, Any]:
+    """Every field of a table read from its setting, `prefix` + the field's name in capitals."""
+    return {name: read(settings, prefix + name.upper()) for name, read in readers.items()}
+
+
+_int_from_0: Reader = partial(_int, minimum=0)
+_int_from_1: Reader = partial(_int, minimum=1)
+_float_from_0: Reader = partial(_float, minimum=0)
+
+
+_HEALTH_FIELDS: dict[str, Reader] = {
+    "max_errors": _int_from_0,
+    "min_coverage": _share,
+    "max_fallback_share": _share,
+    "max_no_body_share": _share,
+    "max_empty_listing_share": _share,
+    "max_blocked_share": _share,
+    "max_hours_without_new": _float_from_0,
+    "max_soft_404_share": _share,
+    "max_lost_share": _share,
+    "min_judged": _int_from_1,
+}
+
+_CONFIG_FIELDS: dict[str, Reader] = {
+    "edition": lambda settings, name: settings.get(name, "polish"),
+    "data_dir": lambda settings, name: str(settings.get(name, "data")),
+    "empty_pages_stop": _int_from_1,
+    "max_listing_pages": _int_from_1,
+    "monitor_max_pages": _int_from_1,
+    "recheck_hours": _float_from_0,
+    "gone_recheck_days": _float_from_0,
+    "max_body_chars": _int_from_1,
+    "max_date_mismatch_days": _float_from_0,
+    "browser": _bool,
+    "browser_timeout_ms": _int_from_1,
+    "robots_fail_closed": _bool,
+    "retry_after_max": _float_from_0,
+    "health": lambda settings, name: HealthThresholds.from_settings(settings),
+    "archive": _bool,
+    "warc": _bool,
+    "batch_items": _int_from_1,
+    "batch_seconds": _float_from_0,
+    "alert_repeat_hours": _float_from_0,
+    "progress_minutes": _float_from_0,
+    "backfill_timeout": _float_from_0,
+    "max_sitemap_urls": _int_from_0,
+    "max_sitemaps": _int_from_0,
+    "max_queued_requests": _int_from_1,
+    "max_listings": _int_from_1,
+    "report_after_run": _bool,
+}
