@@ -1,13 +1,13 @@
 """Bar charts as inline SVG for the report page (`cri-crawler report`): no browser, no script,
 no font or style from elsewhere; the page's CSS may style them by class.
 
-Two shapes cover the page: `stacked_bars` (one bar a group, its series stacked; `percent`
-makes every bar 100 %) and `grouped_bars` (the series side by side in each group). Every group
-is one `<g class="bar-group" data-key=...>` holding its `<title>` (the tooltip, also read by
-screen readers), a transparent hit area as tall as the plot, and one `<rect>` per non-zero
-value; a `marked` group (a likely gap, an unhealthy run) also gets the class `marked` and a
-triangle under the axis. Text is escaped; the SVG is returned as `markupsafe.Markup`, ready
-for a Jinja template.
+Two shapes cover the page, both drawn by `bars`: `stacked_bars` (one bar a group, its series
+stacked; `percent` makes every bar 100 %) and `grouped_bars` (the series side by side in each
+group). Every group is one `<g class="bar-group" data-key=...>` holding its `<title>` (the
+tooltip, also read by screen readers), a transparent hit area as tall as the plot, and one
+`<rect>` per non-zero value; a `marked` group (a likely gap, an unhealthy run) also gets the
+class `marked` and a triangle under the axis. Text is escaped; the SVG is returned as
+`markupsafe.Markup`, ready for a Jinja template.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from markupsafe import Markup, escape
 
@@ -58,10 +59,11 @@ def nice_ticks(top: float, count: int = 4) -> list[float]:
     return [round(i * step, 10) for i in range(steps + 1)]
 
 
-def stacked_bars(
+def bars(
     groups: Sequence[Group],
     series: Sequence[Series],
     *,
+    stacked: bool,
     label: str,
     x_labels: Mapping[int, str] | None = None,
     percent: bool = False,
@@ -69,57 +71,35 @@ def stacked_bars(
     css_class: str = "",
     centre_labels: bool = False,
 ) -> Markup:
-    """One bar a group, its series stacked in the order given. `percent`: each bar as shares
-    of its own total (a group without values stays empty). `x_labels`: text under the groups
-    at these indices, at the start of the group's slot (say, the year at each January), or
-    under its middle with `centre_labels` (one label a group: categories)."""
-    totals = [sum(max(0.0, g.values.get(s.key, 0.0)) for s in series) for g in groups]
-    ticks = [0.0, 25.0, 50.0, 75.0, 100.0] if percent else nice_ticks(max(totals, default=0))
-    chart = _Frame(len(groups), ticks[-1])
-    parts = chart.axes(ticks, "%" if percent else unit, x_labels or {}, centre_labels)
-    for i, (group, total) in enumerate(zip(groups, totals, strict=True)):
-        x, width = chart.bar(i)
-        rects = []
-        base = 0.0
-        for s in series:
-            value = max(0.0, group.values.get(s.key, 0.0))
-            if value <= 0:
-                continue
-            shown = 100.0 * value / total if percent else value
-            rects.append(_rect(x, chart.y(base + shown), width, chart.h(shown), s))
-            base += shown
-        parts.append(chart.group(i, group, rects))
-    return _svg(label, parts, css_class)
-
-
-def grouped_bars(
-    groups: Sequence[Group],
-    series: Sequence[Series],
-    *,
-    label: str,
-    x_labels: Mapping[int, str] | None = None,
-    percent: bool = False,
-    unit: str = "",
-    css_class: str = "",
-    centre_labels: bool = False,
-) -> Markup:
-    """The series side by side in each group. `percent`: the values are shares (0..1), drawn
-    against a 0-100 % axis."""
+    """`stacked`: one bar a group, its series stacked in the order given; `percent`: each bar
+    as shares of its own total (a group without values stays empty). Else the series side by
+    side in each group; `percent`: the values are shares (0..1), drawn against a 0-100 % axis.
+    `x_labels`: text under the groups at these indices, at the start of the group's slot (say,
+    the year at each January), or under its middle with `centre_labels` (one label a group:
+    categories)."""
     scale = 100.0 if percent else 1.0
-    top = max((v * scale for g in groups for v in g.values.values()), default=0)
+    if stacked:
+        top = max((_total(g, series) for g in groups), default=0)
+    else:
+        top = max((v * scale for g in groups for v in g.values.values()), default=0)
     ticks = [0.0, 25.0, 50.0, 75.0, 100.0] if percent else nice_ticks(top)
     chart = _Frame(len(groups), ticks[-1])
     parts = chart.axes(ticks, "%" if percent else unit, x_labels or {}, centre_labels)
     for i, group in enumerate(groups):
-        x, width = chart.bar(i, max(1, len(series)))
-        each = width / max(1, len(series))
-        rects = []
-        for k, s in enumerate(series):
-            value = max(0.0, group.values.get(s.key, 0.0)) * scale
-            if value > 0:
-                rects.append(_rect(x + k * each, chart.y(value), each, chart.h(value), s))
+        if stacked:
+            rects = chart.stack(i, group, series, percent)
+        else:
+            rects = chart.side_by_side(i, group, series, scale)
         parts.append(chart.group(i, group, rects))
     return _svg(label, parts, css_class)
+
+
+stacked_bars = partial(bars, stacked=True)
+grouped_bars = partial(bars, stacked=False)
+
+
+def _total(group: Group, series: Sequence[Series]) -> float:
+    return sum(max(0.0, group.values.get(s.key, 0.0)) for s in series)
 
 
 class _Frame:
@@ -142,6 +122,34 @@ class _Frame:
         """Where group `i`'s bars start, and their width together (`bars` side by side)."""
         width = min(max(self.slot * BAR_SHARE, min(self.slot, 1.0)), MAX_BAR * bars)
         return LEFT + i * self.slot + (self.slot - width) / 2, width
+
+    def stack(self, i: int, group: Group, series: Sequence[Series], percent: bool) -> list[str]:
+        """Group `i` as one bar, its series stacked (as shares of its total with `percent`)."""
+        x, width = self.bar(i)
+        total = _total(group, series)
+        rects = []
+        base = 0.0
+        for s in series:
+            value = max(0.0, group.values.get(s.key, 0.0))
+            if value <= 0:
+                continue
+            shown = 100.0 * value / total if percent else value
+            rects.append(_rect(x, self.y(base + shown), width, self.h(shown), s))
+            base += shown
+        return rects
+
+    def side_by_side(
+        self, i: int, group: Group, series: Sequence[Series], scale: float
+    ) -> list[str]:
+        """Group `i` as one bar a series, side by side, each value times `scale`."""
+        x, width = self.bar(i, max(1, len(series)))
+        each = width / max(1, len(series))
+        rects = []
+        for k, s in enumerate(series):
+            value = max(0.0, group.values.get(s.key, 0.0)) * scale
+            if value > 0:
+                rects.append(_rect(x + k * each, self.y(value), each, self.h(value), s))
+        return rects
 
     def axes(
         self, ticks: Sequence[float], unit: str, x_labels: Mapping[int, str], centre: bool
