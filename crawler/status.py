@@ -23,7 +23,7 @@ from typing import Any, TextIO
 
 from crawler.archive import ArchiveState
 from crawler.archive.layout import ARTICLES_DIR, CRAWL_LOCK, RUN_LOCK, RUNS_FILE, STATE_FILE
-from crawler.archive.sources import DataDirError, resolve
+from crawler.archive.sources import resolve_for_command
 from crawler.archive.lock import holder_pid, is_held
 from crawler.monitoring.history import read_history
 
@@ -36,11 +36,8 @@ EXIT_OK, EXIT_USAGE = 0, 2
 def status(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """The `status` subcommand (args: data_dir, json, runs)."""
     out = out or sys.stdout
-    err = err or sys.stderr
-    try:
-        sources = resolve(args.data_dir)
-    except DataDirError as exc:
-        print(f"cri-crawler: error: {exc}", file=err)
+    sources = resolve_for_command(args.data_dir, err)
+    if sources is None:
         return EXIT_USAGE
     if len(sources) == 1:
         content = collect(sources[0].path, args.runs)

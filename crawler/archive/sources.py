@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from crawler.archive.layout import (
     ARCHIVE_NAMES,
@@ -89,6 +91,16 @@ def resolve(given: Given) -> list[DataDir]:
             found.append(DataDir(path, edition_of(path)))
     _one_per_edition(found)
     return found
+
+
+def resolve_for_command(given: Given, err: TextIO | None = None) -> list[DataDir] | None:
+    """`resolve` for a command: None once the reason it failed is said in one line on `err`
+    (default: standard error); the command then exits 2."""
+    try:
+        return resolve(given)
+    except DataDirError as exc:
+        print(f"cri-crawler: error: {exc}", file=err or sys.stderr)
+        return None
 
 
 def is_data_dir(path: Path) -> bool:

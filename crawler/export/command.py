@@ -49,7 +49,7 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """The `export` subcommand."""
     # pyarrow and the rest only now: building the command line must stay light.
-    from crawler.archive.sources import DataDirError, resolve
+    from crawler.archive.sources import resolve_for_command
     from crawler.export.build import ExportError, Options, export
     from crawler.export.profiles import PROFILES
     from crawler.export.scan import PROBLEMS, ArchiveChanged, IdCollision
@@ -57,8 +57,11 @@ def main(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None
     out = out or sys.stdout
     err = err or sys.stderr
     try:
+        sources = resolve_for_command(args.data_dir, err)
+        if sources is None:
+            return EXIT_USAGE
         options = Options(
-            sources=tuple(resolve(args.data_dir)),
+            sources=tuple(sources),
             out=Path(args.out),
             format=args.format,
             profile=PROFILES[args.profile],
@@ -67,7 +70,7 @@ def main(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None
             until=_day("--until", args.until),
         )
         outcome = export(options)
-    except (ExportError, DataDirError, IdCollision) as exc:
+    except (ExportError, IdCollision) as exc:
         print(f"cri-crawler: error: {exc}", file=err)
         return EXIT_USAGE
     except ArchiveChanged as exc:

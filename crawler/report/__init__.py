@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from crawler.archive.layout import REPORT_FILE
-from crawler.archive.sources import DataDirError, Given, given_dirs, resolve
+from crawler.archive.sources import Given, given_dirs, resolve_for_command
 from crawler.report.facts import Facts, collect, collect_all
 from crawler.report.page import render, write
 
@@ -51,10 +51,8 @@ def report(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | No
     """The `report` subcommand (args: data_dir, one or a list of them; out)."""
     out = out or sys.stdout
     err = err or sys.stderr
-    try:
-        sources = resolve(args.data_dir)
-    except DataDirError as exc:
-        print(f"cri-crawler: error: {exc}", file=err)
+    sources = resolve_for_command(args.data_dir, err)
+    if sources is None:
         return EXIT_USAGE
     page = Path(args.out) if args.out else default_out(args.data_dir)
     if page is None:
