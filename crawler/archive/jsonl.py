@@ -43,6 +43,15 @@ def encode_line(record: Mapping[str, Any]) -> bytes:
     return utf8(text) + b"\n"
 
 
+def decode_line(line: bytes) -> dict[str, Any] | None:
+    """The record of one line; None when it is damaged (not UTF-8, not JSON, not an object)."""
+    try:
+        record = json.loads(line)
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError
+        return None
+    return record if isinstance(record, dict) else None
+
+
 def write_all(fd: int, data: bytes) -> None:
     """All of `data` to `fd` (os.write may write less than it was given)."""
     view = memoryview(data)

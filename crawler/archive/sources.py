@@ -26,7 +26,6 @@ first run report).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from crawler.archive.jsonl import decode_line
 from crawler.archive.layout import (
     ARCHIVE_NAMES,
     ARTICLES_DIR,
@@ -164,9 +164,6 @@ def _first_lines(paths: Iterable[Path]) -> Iterator[bytes]:
 
 def _editions(lines: Iterable[bytes]) -> Iterator[str]:
     for line in lines:
-        try:
-            value = json.loads(line)
-        except ValueError:  # JSONDecodeError, UnicodeDecodeError
-            continue
-        if isinstance(value, dict) and isinstance(value.get("edition"), str) and value["edition"]:
+        value = decode_line(line)
+        if value is not None and isinstance(value.get("edition"), str) and value["edition"]:
             yield value["edition"]

@@ -11,7 +11,6 @@ line so its own record stays intact. A line that does not parse is skipped with 
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -19,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from crawler.archive.jsonl import append_line, encode_line
+from crawler.archive.jsonl import append_line, decode_line, encode_line
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ def read_history(path: str | os.PathLike[str], limit: int = HISTORY_LIMIT) -> li
     newest_first: list[dict[str, Any]] = []
     with handle:
         for offset, line in _lines_backwards(handle):
-            record = _parse(line)
+            record = decode_line(line)
             if record is None:
                 logger.warning("%s: skipping an unparseable line at byte %d", path, offset)
                 continue
@@ -105,14 +104,6 @@ def _read_at(handle: IO[bytes], position: int, size: int) -> bytes:
     """One block of the file (a seam for tests that count what is read)."""
     handle.seek(position)
     return handle.read(size)
-
-
-def _parse(line: bytes) -> dict[str, Any] | None:
-    try:
-        record = json.loads(line)
-    except ValueError:  # JSONDecodeError, UnicodeDecodeError
-        return None
-    return record if isinstance(record, dict) else None
 
 
 def _finite(value: Any) -> Any:

@@ -22,7 +22,6 @@ counters add up, edits and runs are put together. The page shows coverage and ru
 
 from __future__ import annotations
 
-import json
 import re
 import statistics
 from collections import Counter, deque
@@ -32,6 +31,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from crawler.archive.jsonl import decode_line
 from crawler.archive.layout import ARTICLES_DIR, OUTPUT_GLOB, RUNS_FILE, WARC_DIR, WARC_INDEX
 from crawler.archive.sources import DataDir
 from crawler.fetching import GONE
@@ -284,7 +284,7 @@ def read_archive(data_dir: Path) -> ArchiveFacts:
     latest: dict[str, Edit] = {}  # id -> its latest version, for ids with a version > 1
     for path in files:
         for line in _lines(path):
-            record = _parse(line)
+            record = decode_line(line)
             if record is None:
                 facts.damaged_lines += 1
                 continue
@@ -325,7 +325,7 @@ def _versions_before(files: Sequence[Path], latest: dict[str, Edit], facts: Arch
             article_id = _line_id(line)
             if article_id is None or article_id not in latest:
                 continue
-            record = _parse(line)
+            record = decode_line(line)
             if record is None:
                 continue
             version = _version(record)
@@ -347,7 +347,7 @@ def _line_id(line: bytes) -> str | None:
         end = line.find(b'"', len(_ID_START))
         if end > 0:
             return line[len(_ID_START) : end].decode("utf-8", "replace")
-    record = _parse(line)  # another writer's key order: the slow way
+    record = decode_line(line)  # another writer's key order: the slow way
     return str(record.get("id")) if record is not None else None
 
 
@@ -394,7 +394,7 @@ def read_runs(path: Path, window: timedelta = RUN_WINDOW) -> RunFacts:
     if not path.exists():
         return facts
     for line in _lines(path):
-        report = _parse(line)
+        report = decode_line(line)
         if report is None:
             facts.damaged_lines += 1
             continue
@@ -492,14 +492,6 @@ def _lines(path: Path) -> Iterator[bytes]:
         for line in handle:
             if line.endswith(b"\n") and line.strip():
                 yield line
-
-
-def _parse(line: bytes) -> dict[str, Any] | None:
-    try:
-        value = json.loads(line)
-    except ValueError:  # JSONDecodeError, UnicodeDecodeError
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def _version(record: Mapping[str, Any]) -> int:

@@ -249,13 +249,13 @@ def test_only_the_edited_articles_lines_are_read_twice(
     write_archive(tmp_path, [article("ARTI2025-03-1", "2025-03-15T10:00:00+08:00", version=2)],
                   day="2026-11-02")
     parsed: list[bytes] = []
-    original = collecting._parse
+    original = collecting.decode_line
 
     def counting(line: bytes) -> dict[str, Any] | None:
         parsed.append(line)
         return original(line)
 
-    monkeypatch.setattr(collecting, "_parse", counting)
+    monkeypatch.setattr(collecting, "decode_line", counting)
     facts = collecting.read_archive(tmp_path)
     assert facts.records == 121
     assert len(parsed) == 121 + 2  # the second pass parses that article's two lines only
