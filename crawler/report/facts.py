@@ -223,17 +223,12 @@ def merged_archive(archives: Iterable[ArchiveFacts]) -> ArchiveFacts:
     """The sums of several archives' facts; their edits together, newest first."""
     total = ArchiveFacts()
     for one in archives:
-        total.files += one.files
-        total.records += one.records
-        total.articles += one.articles
-        total.damaged_lines += one.damaged_lines
-        total.undated += one.undated
+        _add_counts(total, one, ("files", "records", "articles", "damaged_lines", "undated"))
         total.eras.update(one.eras)
         total.editions.update(one.editions)
-        for mine, theirs in ((total.by_month, one.by_month), (total.methods, one.methods),
-                             (total.fields, one.fields)):
-            for key, counts in theirs.items():
-                mine.setdefault(key, Counter()).update(counts)
+        _add_counters(total.by_month, one.by_month)
+        _add_counters(total.methods, one.methods)
+        _add_counters(total.fields, one.fields)
         total.edits += one.edits
     total.edits.sort(key=lambda e: _instant(e.when), reverse=True)
     return total
@@ -243,11 +238,8 @@ def merged_runs(histories: Iterable[RunFacts]) -> RunFacts:
     """The sums of several run histories; each one's window of runs, together in time order."""
     total = RunFacts()
     for one in histories:
-        total.total += one.total
-        total.damaged_lines += one.damaged_lines
-        total.unhealthy += one.unhealthy
-        for month, counts in one.by_month.items():
-            total.by_month.setdefault(month, Counter()).update(counts)
+        _add_counts(total, one, ("total", "damaged_lines", "unhealthy"))
+        _add_counters(total.by_month, one.by_month)
         total.recent += one.recent
         if one.first is not None and (total.first is None or one.first < total.first):
             total.first = one.first
@@ -266,12 +258,22 @@ def merged_warc(archives: Iterable[WarcFacts | None]) -> WarcFacts | None:
         if one is None:
             continue
         total = total or WarcFacts()
-        total.files += one.files
-        total.total_bytes += one.total_bytes
-        total.index_bytes += one.index_bytes
+        _add_counts(total, one, ("files", "total_bytes", "index_bytes"))
         for month, size in one.by_month.items():
             total.by_month[month] = total.by_month.get(month, 0) + size
     return total
+
+
+def _add_counts(total: object, one: object, names: Iterable[str]) -> None:
+    """The counters `names` of one part's facts added to the totals."""
+    for name in names:
+        setattr(total, name, getattr(total, name) + getattr(one, name))
+
+
+def _add_counters(total: dict[str, Counter[str]], one: Mapping[str, Counter[str]]) -> None:
+    """One part's counts by key (a month, an era) added to the totals."""
+    for key, counts in one.items():
+        total.setdefault(key, Counter()).update(counts)
 
 
 # -- the archive ---------------------------------------------------------------------------------
@@ -282,18 +284,13 @@ def read_archive(data_dir: Path) -> ArchiveFacts:
     files = sorted((data_dir / ARTICLES_DIR).glob(OUTPUT_GLOB))
     facts.files = len(files)
     latest: dict[str, Edit] = {}  # id -> its latest version, for ids with a version > 1
-    for path in files:
-        for line in _lines(path):
-            record = decode_line(line)
-            if record is None:
-                facts.damaged_lines += 1
-                continue
-            facts.records += 1
-            version = _version(record)
-            if version == 1:
-                facts.count(record)
-            elif version > latest.get(str(record.get("id")), _NO_EDIT).version:
-                latest[str(record.get("id"))] = _edit(record, version)
+    for record in _records(files, facts):
+        facts.records += 1
+        version = _version(record)
+        if version == 1:
+            facts.count(record)
+        elif version > latest.get(str(record.get("id")), _NO_EDIT).version:
+            latest[str(record.get("id"))] = _edit(record, version)
     if latest:
         _versions_before(files, latest, facts)
     facts.edits = sorted(latest.values(), key=lambda e: _instant(e.when), reverse=True)
@@ -393,11 +390,7 @@ def read_runs(path: Path, window: timedelta = RUN_WINDOW) -> RunFacts:
     newest_start: datetime | None = None
     if not path.exists():
         return facts
-    for line in _lines(path):
-        report = decode_line(line)
-        if report is None:
-            facts.damaged_lines += 1
-            continue
+    for report in _records([path], facts):
         facts.total += 1
         row = _run_row(report)
         if row.verdict not in (None, "healthy"):
@@ -492,6 +485,18 @@ def _lines(path: Path) -> Iterator[bytes]:
         for line in handle:
             if line.endswith(b"\n") and line.strip():
                 yield line
+
+
+def _records(paths: Iterable[Path], facts: ArchiveFacts | RunFacts) -> Iterator[dict[str, Any]]:
+    """The records of the files' complete lines, in order; a damaged line is counted in
+    `facts.damaged_lines`."""
+    for path in paths:
+        for line in _lines(path):
+            record = decode_line(line)
+            if record is None:
+                facts.damaged_lines += 1
+            else:
+                yield record
 
 
 def _version(record: Mapping[str, Any]) -> int:
