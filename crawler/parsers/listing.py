@@ -58,12 +58,12 @@ def cards(result: dict[str, Any]) -> Iterator[Card]:
                 continue
             for entry in _dicts(cardgroup.get("cards")):
                 card = entry.get("card")
-                if not isinstance(card, dict) or not _str(card.get("link")):
+                if not isinstance(card, dict) or not (link := _str(card.get("link"))):
                     continue  # empty cards occur
                 video = card.get("video") if isinstance(card.get("video"), dict) else {}
                 photo = card.get("photo") if isinstance(card.get("photo"), dict) else {}
                 yield Card(
-                    link=_str(card.get("link")),
+                    link=link,
                     date=_str(card.get("date")),
                     modify_date=_str(card.get("modifyDate")),
                     brief=_str(card.get("brief")),
