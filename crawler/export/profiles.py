@@ -155,6 +155,11 @@ def first_image(record: Mapping[str, Any]) -> str | None:
     return images[0] if images else None
 
 
+def _strings(*columns: tuple[str, str]) -> tuple[Column, ...]:
+    """String columns, each given by its name and where its values come from."""
+    return tuple(Column(name, STRING, source) for name, source in columns)
+
+
 # -- cc-news: Hugging Face's `cc_news` (news-please's fields, flattened; "" for none) ------------
 
 def _cc_news_row(source: Source) -> tuple[Any, ...]:
@@ -175,15 +180,15 @@ CC_NEWS = Profile(
     name="cc-news",
     title="the columns of Hugging Face's `cc_news` (CC-NEWS as extracted by news-please): "
     "seven strings, an empty string where there is no value",
-    columns=(
-        Column("title", STRING, "`headline`"),
-        Column("text", STRING, "`body` (paragraphs separated by a blank line)"),
-        Column("domain", STRING, "the host of `url`: `polish.cri.cn`"),
-        Column("date", STRING, "`published` as `YYYY-MM-DD HH:MM:SS`, Beijing time (as the page "
-               "shows it; the offset is +08:00)"),
-        Column("description", STRING, "`summary`"),
-        Column("url", STRING, "`url`"),
-        Column("image_url", STRING, "the first of `images`"),
+    columns=_strings(
+        ("title", "`headline`"),
+        ("text", "`body` (paragraphs separated by a blank line)"),
+        ("domain", "the host of `url`: `polish.cri.cn`"),
+        ("date", "`published` as `YYYY-MM-DD HH:MM:SS`, Beijing time (as the page shows it; the "
+                 "offset is +08:00)"),
+        ("description", "`summary`"),
+        ("url", "`url`"),
+        ("image_url", "the first of `images`"),
     ),
     row=_cc_news_row,
 )
@@ -219,22 +224,24 @@ NEWS_PLEASE = Profile(
     "order; null where there is no value",
     columns=(
         Column("authors", STRINGS, "`[author]`, or `[]`"),
-        Column("date_download", STRING, "`fetched_at` as `YYYY-MM-DD HH:MM:SS`, UTC (as "
-               "news-please writes it)"),
-        Column("date_modify", STRING, "`modified` as `YYYY-MM-DD HH:MM:SS`, Beijing time"),
-        Column("date_publish", STRING, "`published` as `YYYY-MM-DD HH:MM:SS`, Beijing time (as "
-               "the page shows it)"),
-        Column("description", STRING, "`summary`"),
-        Column("filename", STRING, "null (no file of a page is kept)"),
-        Column("image_url", STRING, "the first of `images`"),
-        Column("language", STRING, "`language`"),
-        Column("localpath", STRING, "null"),
-        Column("title", STRING, "`headline`"),
-        Column("title_page", STRING, "null (the page's `<title>` is not kept)"),
-        Column("title_rss", STRING, "null (no RSS feed)"),
-        Column("source_domain", STRING, "the host of `url`: `polish.cri.cn`"),
-        Column("maintext", STRING, "`body`"),
-        Column("url", STRING, "`url`"),
+        *_strings(
+            ("date_download", "`fetched_at` as `YYYY-MM-DD HH:MM:SS`, UTC (as news-please "
+                              "writes it)"),
+            ("date_modify", "`modified` as `YYYY-MM-DD HH:MM:SS`, Beijing time"),
+            ("date_publish", "`published` as `YYYY-MM-DD HH:MM:SS`, Beijing time (as the page "
+                             "shows it)"),
+            ("description", "`summary`"),
+            ("filename", "null (no file of a page is kept)"),
+            ("image_url", "the first of `images`"),
+            ("language", "`language`"),
+            ("localpath", "null"),
+            ("title", "`headline`"),
+            ("title_page", "null (the page's `<title>` is not kept)"),
+            ("title_rss", "null (no RSS feed)"),
+            ("source_domain", "the host of `url`: `polish.cri.cn`"),
+            ("maintext", "`body`"),
+            ("url", "`url`"),
+        ),
     ),
     row=_news_please_row,
 )
