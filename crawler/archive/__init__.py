@@ -8,6 +8,7 @@ from __future__ import annotations
 from crawler.archive.jsonl import (
     append_line,
     cut_back,
+    cut_back_file,
     encode_line,
     fsync_dir,
     scrub_surrogates,
@@ -43,6 +44,7 @@ __all__ = [
     "append_line",
     "content_digest",
     "cut_back",
+    "cut_back_file",
     "encode_line",
     "fsync_dir",
     "output_path",

@@ -71,6 +71,15 @@ def cut_back(fd: int, size: int) -> None:
     sync(fd)
 
 
+def cut_back_file(path: Path, size: int) -> None:
+    """Cut the file at `path` back to `size` bytes, durably (a damaged or unindexed tail)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+    try:
+        cut_back(fd, size)
+    finally:
+        os.close(fd)
+
+
 def fsync_dir(folder: Path) -> None:
     """Make the folder's entries (a file created or renamed in it) durable."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from crawler.archive.jsonl import fsync_dir, write_all
+from crawler.archive.jsonl import cut_back_file, fsync_dir, write_all
 from crawler.archive.layout import (
     ARTICLES_DIR,
     OUTPUT_GLOB,
@@ -133,12 +133,7 @@ class Reconciliation:
         size = file.stat().st_size
         last_at, last = damaged[-1]
         if len(damaged) == 1 and last_at + len(last) == size:
-            fd = os.open(file, os.O_WRONLY | os.O_CLOEXEC)
-            try:
-                os.ftruncate(fd, last_at)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            cut_back_file(file, last_at)
             return last_at
         kept = file.with_name(file.name + ".rewrite")
         removed = 0

@@ -36,7 +36,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.archive.jsonl import fsync_dir, write_all
+from crawler.archive.jsonl import cut_back_file, fsync_dir, write_all
 from crawler.archive.layout import QUARANTINE_DIR, WARC_DIR, WARC_INDEX, quarantine_name, warc_path
 
 logger = logging.getLogger(__name__)
@@ -270,12 +270,7 @@ class WarcArchive:
         finally:
             os.close(fd)
         fsync_dir(folder)
-        fd = os.open(file, os.O_WRONLY | os.O_CLOEXEC)
-        try:
-            os.ftruncate(fd, end)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        cut_back_file(file, end)
         logger.warning("warc: %s held %d bytes after its last indexed record (a record cut by "
                        "a crash, or not indexed); moved to %s", file, size - end, target)
 
