@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone, tzinfo
+from functools import partial
 from typing import TYPE_CHECKING, Any, TextIO
 
 from scrapy import Spider, signals
@@ -118,7 +119,10 @@ def progress_line(snap: Snapshot, short: bool = False) -> str:
 class Progress:
     """Shows the progress line of a run: redrawn on a terminal, logged every few minutes
     without one. `stream` (stderr), `tty` (None: ask the stream at spider_opened) and `width`
-    (None: ask the terminal at each redraw, it may be resized) can be given, for tests."""
+    (None: ask the terminal at each redraw, it may be resized) can be given, for tests. A
+    subclass for another kind of run says its own line (`describe`) to its own logger."""
+
+    lines_logger = logger  # where the plain lines go
 
     def __init__(
         self,
@@ -198,15 +202,19 @@ class Progress:
             oldest_day=_day(self.stats.get_value(cri.LISTING_OLDEST_DAY)),
         )
 
+    def describe(self) -> Callable[[bool], str]:
+        """The line of the stats as they are now, given whether it must be short."""
+        return partial(progress_line, self.snapshot())
+
     def log(self) -> None:
-        logger.info("%s", progress_line(self.snapshot()))
+        self.lines_logger.info("%s", self.describe()(False))
 
     def redraw(self) -> None:
         # A line that wraps cannot be redrawn: the short one on a narrow terminal, cut at worst.
-        snap, width = self.snapshot(), (self.width or _columns(self.stream)) - 1
-        line = progress_line(snap)
+        line_of, width = self.describe(), (self.width or _columns(self.stream)) - 1
+        line = line_of(False)
         if len(line) > width:
-            line = progress_line(snap, short=True)[:width]
+            line = line_of(True)[:width]
         # Pad over the end of a longer line drawn before.
         self._write("\r" + line.ljust(self.drawn))
         self.drawn = len(line)

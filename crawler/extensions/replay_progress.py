@@ -11,7 +11,9 @@ While the answers are being indexed: `reextract: indexing, 120,000 records read`
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from scrapy import Spider
@@ -58,6 +60,7 @@ def replay_line(snap: ReplaySnapshot, short: bool = False) -> str:
 class ReplayProgress(Progress):
     """The crawl's progress extension, saying a replay's figures."""
 
+    lines_logger = logger
     mode = "replay"
     extracting_since: float | None = None
 
@@ -89,18 +92,5 @@ class ReplayProgress(Progress):
             elapsed=max(now - (self.extracting_since or self.started), 0.0),
         )
 
-    def log(self) -> None:
-        logger.info("%s", replay_line(self.replay_snapshot()))
-
-    def redraw(self) -> None:
-        snap, width = self.replay_snapshot(), (self.width or self._width()) - 1
-        line = replay_line(snap)
-        if len(line) > width:
-            line = replay_line(snap, short=True)[:width]
-        self._write("\r" + line.ljust(self.drawn))
-        self.drawn = len(line)
-
-    def _width(self) -> int:
-        from crawler.extensions.progress import _columns
-
-        return _columns(self.stream)
+    def describe(self) -> Callable[[bool], str]:
+        return partial(replay_line, self.replay_snapshot())
