@@ -44,11 +44,15 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-def _count(text: str) -> int:
+def _whole(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def _count(text: str) -> int:
+    value = _whole(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must not be negative: {value}")
     return value
@@ -64,13 +68,6 @@ def _port(text: str) -> int:
     return value
 
 
-def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-
-
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -84,13 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     def corpus_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--articles", type=_count, default=0, help="generated articles (default 0)")
-        sub.add_argument("--seed", type=_seed, default=1, help="generator seed (default 1)")
+        sub.add_argument("--seed", type=_whole, default=1, help="generator seed (default 1)")
 
     serve = commands.add_parser("serve", help="serve the replica")
     serve.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (0: a free one)")
     serve.add_argument("--faults", type=float, default=0.0, metavar="RATE",
                        help="share of requests answered by a random fault (tests/replica/faults.py)")
-    serve.add_argument("--faults-seed", type=_seed, default=1, help="seed of the fault draws")
+    serve.add_argument("--faults-seed", type=_whole, default=1, help="seed of the fault draws")
     serve.add_argument("--edition", action="append", choices=list(EDITIONS), metavar="NAME",
                        help="serve this edition's site (repeatable: several on one port, by host; "
                        f"{', '.join(EDITIONS)}; default polish)")
