@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return check.main(args)
     if args.command in ("reextract", "import-warc"):
-        from crawler import reextract
+        from crawler.commands import reextract
 
         if args.command == "reextract":
             return reextract.reextract(args)

@@ -65,7 +65,7 @@ _THRESHOLD_FIELDS = frozenset(f.name for f in fields(HealthThresholds))
 
 HEALTHY, UNHEALTHY = "healthy", "unhealthy"
 POOL_RUNS = 24  # a share pools at most this many runs (a day of hourly runs)
-# Runs that read the WARC archive or imported files instead of the site (crawler/reextract.py):
+# Runs that read the WARC archive or imported files instead of the site (crawler/commands/reextract.py):
 # judged on their own, never pooled with crawls, and their "new" says nothing of the outlet.
 REPLAYS = frozenset({"reextract", "import"})
 
