@@ -1,12 +1,12 @@
-"""The soak at CI size (the full one: `python -m tests.soak --articles 10000`): 5 % of requests
-fail at random with mixed faults, then a normal run: nothing lost, nothing duplicated, every
-line parses, memory bounded."""
+"""The soak at CI size (the full one: `python -m tests.support.soak --articles 10000`): 5 % of
+requests fail at random with mixed faults, then a normal run: nothing lost, nothing duplicated,
+every line parses, memory bounded."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.soak import run_soak
+from tests.support.soak import run_soak
 
 
 def test_soak_reduced(tmp_path: Path) -> None:

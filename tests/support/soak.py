@@ -2,7 +2,7 @@
 faults of tests/replica/faults.py), then one normal run on the same data directory. Nothing
 lost, nothing duplicated, every line parses; prints the figures, peak memory included.
 
-    python -m tests.soak --articles 10000 --rate 0.05      # the full soak (a few minutes)
+    python -m tests.support.soak --articles 10000 --rate 0.05      # the full soak (a few minutes)
 
 CI runs it at a reduced size (tests/e2e/test_faults_soak.py).
 """
@@ -82,7 +82,8 @@ def run_soak(articles: int, rate: float, seed: int, work: Path) -> dict[str, Any
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.soak", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tests.support.soak",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=0.05, help="share of requests that fail")
     parser.add_argument("--seed", type=int, default=1)
