@@ -13,9 +13,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 
 def deep_mb(container: Iterable[Any] | None) -> float | None:
@@ -35,12 +38,12 @@ def vm_hwm_mb() -> float | None:
 
 
 class MemoryProbe:
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.dupefilter: Any = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> MemoryProbe:
+    def from_crawler(cls, crawler: Crawler) -> MemoryProbe:
         probe = cls(crawler)
         crawler.signals.connect(probe.opened, signal=signals.spider_opened)
         crawler.signals.connect(probe.closed, signal=signals.spider_closed)
@@ -53,6 +56,7 @@ class MemoryProbe:
 
     def closed(self, spider: Any, reason: str) -> None:
         stats = self.crawler.stats
+        assert stats is not None  # set once the crawler is, long before its spider closes
         # The set itself: `fingerprints` (deprecated in Scrapy 2.19) is a copy as hex strings,
         # which would add its own size to the peak measured just after.
         fingerprints = getattr(self.dupefilter, "_fingerprints", None)
