@@ -2,7 +2,7 @@
 
     python -m benchmarks [--size tiny|full]
                          [--only extraction,throughput,scale,incremental,browser,report_page,
-                                export,warc,scrapyd]
+                                export,warc,scrapyd,real_material]
                          [--peers create|existing|none] [--profiles create|existing|none]
                          [--out DIR] [--work DIR]
 
@@ -30,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import (
-    browser, export, extraction, incremental, report, report_page, scrapyd, throughput, warc,
+    browser, export, extraction, incremental, real_material, report, report_page, scrapyd,
+    throughput, warc,
 )
 from benchmarks._common import ROOT, machine
 
 PARTS = (
     "extraction", "throughput", "scale", "incremental", "browser", "report_page", "export", "warc",
-    "scrapyd",
+    "scrapyd", "real_material",
 )
 
 
@@ -58,13 +59,14 @@ class Size:
     warc_articles: int = 10_000  # replica crawled with the WARC on and off (part 8)
     warc_big_articles: int = 100_000  # the archive `cri-crawler reextract` reads (part 8)
     scrapyd_articles: int = 10_000  # replica articles per edition, two editions (part 9)
+    real_material_articles: int = 10_000  # replica crawled by listings and old addresses (part 10)
 
 
 SIZES = {
     "full": Size(3000, 150, 3, 10_000, 100_000, 10_000, 20_000, peers="create", profiles="create"),
     "tiny": Size(300, 10, 1, 300, 600, 200, 0, peers="existing", profiles="existing",
                  report_articles=600, export_articles=300, warc_articles=300,
-                 warc_big_articles=600, scrapyd_articles=200),
+                 warc_big_articles=600, scrapyd_articles=200, real_material_articles=400),
 }
 
 
@@ -128,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
             work / "warc", size.warc_articles, size.rounds, size.warc_big_articles, profiles
         ),
         "scrapyd": lambda: scrapyd.run(work / "scrapyd", size.scrapyd_articles),
+        "real_material": lambda: real_material.run(
+            work / "real_material", size.real_material_articles
+        ),
     }
     failed = False
     try:

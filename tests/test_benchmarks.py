@@ -10,17 +10,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from itemadapter import ItemAdapter
 
 from benchmarks import extraction, metrics
-from benchmarks.__main__ import PARTS
+from benchmarks.__main__ import PARTS, SIZES
 from crawler.editions import get_edition
 from crawler.extract import Item
 from tests.fixtures import cases, comparable, page_files
+from tests.replica import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 TEN = "jeden dwa trzy cztery pięć sześć siedem osiem dziewięć dziesięć"
@@ -183,9 +186,11 @@ def test_tiny_run_writes_every_section(tmp_path: Path) -> None:
         "polish": "healthy", "esperanto": "healthy"}
     for edition, job in scale_out["scrapyd"]["jobs"].items():
         assert job["new"] == scale_out["bare"][edition]["items"] == scale_out["sequential"][edition]["items"] > 0
+    assert_real_material(results["real_material"], SIZES["tiny"].real_material_articles)
     names = {t["part"] for t in results["targets"]}
     assert names == {
-        "extraction", "throughput", "scale", "incremental", "report_page", "export", "warc"
+        "extraction", "throughput", "scale", "incremental", "report_page", "export", "warc",
+        "real_material",
     }
     text = (out / "RESULTS.md").read_text(encoding="utf-8")
     for heading in (
@@ -199,6 +204,43 @@ def test_tiny_run_writes_every_section(tmp_path: Path) -> None:
         "## 7. Export",
         "## 8. WARC archive",
         "## 9. Scale-out",
+        "## 10. Real material",
     ):
         assert heading in text
     assert "Not run yet" not in text and "This part failed" not in text
+
+
+def assert_real_material(part: dict[str, Any], articles: int) -> None:
+    """Part 10 against the replica's own knobs (`Site` of the same size and seed): from the
+    listings every migrated article asked for once through the API at its address as linked,
+    its E4 page only when its API fails by the knob, its old `.shtml` page never; from old
+    addresses the old page first, the platform's page after any answer but 200; every item
+    stored as the ground truth has it, its time from where the knobs say."""
+    site = Site(articles)
+    listed = [a for a in site.iter_articles("backfill") if a.knobs.get("html") != "shell"]
+    migrated = [a for a in listed if a.migrated]
+    api_fails = sum(a.knobs.get("api", "content") in ("fail0", "http500") for a in migrated)
+    legacy = Counter(a.knobs.get("legacy", "200") for a in migrated)
+    assert migrated and api_fails and legacy.keys() == {"200", "301", "404", "soft404"}
+
+    listings = part["listings"]
+    assert listings["items"] == listings["equal_to_ground_truth"] == len(listed)
+    from_api = sum(a.knobs.get("api", "content") in ("content", "modules_cards", "modules_data")
+                   for a in listed)
+    assert listings["published_source"] == {
+        "api": from_api, "page": len(listed) - from_api, "listing": 0, "url": 0}
+    assert listings["soft_404_answers"] == listings["dropped_soft_404"] == 0
+    asked = listings["migrated"]
+    assert asked["reached"] == asked["api_as_linked"] == len(migrated)
+    assert asked["requests"] == {"api": len(migrated), "e4_page": api_fails, "old_shtml": 0}
+    assert asked["by_group"]["api answers"]["per_article"] == 1.0
+
+    old = part["old_addresses"]
+    url_only = sum(1 for _ in site.iter_articles("url_only"))
+    assert old["items"] == old["equal_to_ground_truth"] == url_only + len(migrated)
+    assert old["published_source"] == {"api": 0, "page": old["items"], "listing": 0, "url": 0}
+    assert old["soft_404_answers"] == legacy["soft404"] and old["dropped_soft_404"] == 0
+    assert old["migrated"]["requests"] == {
+        "api": 0, "e4_page": len(migrated) - legacy["200"], "old_shtml": len(migrated)}
+    for knob in ("template_2004", "comments"):
+        assert part["e1_noise"][knob]["equal"] == part["e1_noise"][knob]["articles"] > 0
