@@ -3,7 +3,7 @@
 Enabled by the throughput crawls (`-s EXTENSIONS=...`, see `throughput.probe_settings`). When
 the spider closes, before the stats are written, it puts into the stats the deep size (the
 container and its strings) of the sets that grow with every article: Scrapy's duplicate
-filter (a fingerprint per request it was asked about) and the spider's `seen_articles` /
+filter (a fingerprint per request it was asked about) and discovery's `seen_articles` /
 `seen_listings`; and
 the process's own peak resident memory (VmHWM). Sizes are in MB under `bench/memory/`.
 """
@@ -60,11 +60,12 @@ class MemoryProbe:
         # The set itself: `fingerprints` (deprecated in Scrapy 2.19) is a copy as hex strings,
         # which would add its own size to the peak measured just after.
         fingerprints = getattr(self.dupefilter, "_fingerprints", None)
+        discovery = getattr(spider, "discovery", None)  # the cri spider's (crawler/discovery.py)
         figures = {
             "dupefilter_mb": deep_mb(fingerprints),
             "dupefilter_entries": len(fingerprints) if fingerprints is not None else None,
-            "seen_articles_mb": deep_mb(getattr(spider, "seen_articles", None)),
-            "seen_listings_mb": deep_mb(getattr(spider, "seen_listings", None)),
+            "seen_articles_mb": deep_mb(getattr(discovery, "seen_articles", None)),
+            "seen_listings_mb": deep_mb(getattr(discovery, "seen_listings", None)),
             "process_peak_mb": vm_hwm_mb(),
         }
         for name, value in figures.items():

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
@@ -47,6 +46,7 @@ from crawler.editions import EDITIONS, Edition
 from crawler.extract import Gate
 from crawler.importer import Importer
 from crawler.items import Article
+from spiders.edition import EditionSpider
 
 logger = logging.getLogger(__name__)
 
@@ -137,14 +137,13 @@ def _readable(path: Path, what: str) -> None:
         raise UsageError(f"{what} {path}: {exc.strerror}") from None
 
 
-class ReplaySpider(scrapy.Spider):
+class ReplaySpider(EditionSpider):
     name = "replay"
+    ARGUMENTS = ARGUMENTS
 
     options: ReplayOptions
-    edition: Edition
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.arguments: dict[str, Any] = {k: kwargs.pop(k) for k in ARGUMENTS & kwargs.keys()}
         super().__init__(*args, **kwargs)
         self.counts: Counter[str] = Counter()  # indexing's, flushed into the stats
 
@@ -179,11 +178,7 @@ class ReplaySpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReplaySpider:
-        spider: ReplaySpider = super().from_crawler(crawler, *args, **kwargs)
-        spider.options = cls.check_arguments(crawler.settings, **spider.arguments)
-        crawler.settings.set("CRAWLER_EDITION", spider.options.edition.name, priority="cmdline")
-        context = CrawlContext.of(crawler)
-        spider.edition = context.edition
+        spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
         return spider

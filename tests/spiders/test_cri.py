@@ -17,6 +17,7 @@ from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler import stats
+from crawler.discovery import Discovery, ListingPage
 from crawler.fetching import RedirectDupeFilter
 from crawler.pagination import Walk
 from crawler.urls import classify
@@ -31,6 +32,7 @@ def make_spider(**arguments: str) -> CriSpider:
     crawler = Crawler(CriSpider, Settings(project_settings()))
     spider = CriSpider.from_crawler(crawler, base_url=BASE, **arguments)
     crawler.spider, crawler.stats = spider, MemoryStatsCollector(crawler)
+    spider.discovery = Discovery(spider.edition, spider.config, spider.options, crawler.stats)
     return spider
 
 
@@ -98,9 +100,13 @@ def test_a_redirect_loop_and_a_second_redirect_to_one_page_are_dropped() -> None
 
 def test_a_sitemap_listed_again_is_not_requested_again() -> None:
     spider = make_spider()
-    listed = [(f"https://polish.cri.cn/{name}.xml", "") for name in ("a", "b", "a")]
-    first = [r.url for r in spider._sitemap_requests(iter(listed))]
-    again = [r.url for r in spider._sitemap_requests(iter(listed[:1]))]
+
+    def robots(*names: str) -> TextResponse:
+        lines = "".join(f"Sitemap: https://polish.cri.cn/{name}.xml\n" for name in names)
+        return TextResponse(f"{BASE}/robots.txt", body=lines.encode())
+
+    first = [r.url for r in spider.parse_robots(robots("a", "b", "a"))]
+    again = [r.url for r in spider.parse_robots(robots("a"))]
     assert first == [f"{BASE}/a.xml", f"{BASE}/b.xml"] and again == []
     assert spider.crawler.stats.get_value(stats.SITEMAP_REQUESTED) == 2
 
@@ -116,16 +122,16 @@ def listing_answer(links: list[str]) -> TextResponse:
 
 
 def section_pages(outputs: list[Any]) -> list[int]:
-    return [r.cb_kwargs["walk"].page for r in outputs if r.callback.__name__ == "parse_listing"]
+    return [r.cb_kwargs["page"].walk.page for r in outputs if r.callback.__name__ == "parse_listing"]
 
 
 def test_a_backfill_stops_a_section_at_its_first_page_without_article_links() -> None:
     spider = make_spider(since="2004-01-01")
     ref = classify(SECTION, spider.edition)
     assert ref is not None
-    full = list(spider.parse_listing(listing_answer([article(1), article(2)]), ref, Walk(4)))
+    full = list(spider.parse_listing(listing_answer([article(1), article(2)]), ListingPage(ref, Walk(4))))
     assert section_pages(full) == [5]
-    empty = list(spider.parse_listing(listing_answer([]), ref, Walk(5)))
+    empty = list(spider.parse_listing(listing_answer([]), ListingPage(ref, Walk(5))))
     assert section_pages(empty) == []  # past the last page: no page 6
     assert spider.crawler.stats.get_value(stats.LISTING_STOPPED_EMPTY) == 1
     assert spider.crawler.stats.get_value(stats.LISTING_WITHOUT_ARTICLE_LINK) == 1
