@@ -1,6 +1,7 @@
 """`scrapy crawl cri -a edition=...`: the Esperanto edition crawled from a real section answer
 (`shared/site/real/`), a sister edition (Turkish) from the same answer moved to its host, and an
-unknown edition refused before any request."""
+unknown edition refused before any request; `cri-crawler run --edition esperanto` on the
+replica's Esperanto site."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from pathlib import Path
 from tests.fixtures import FIXTURES
 from tests.replica import ReplicaServer
 from tests.replica.server import Request, Response
+from tests.support.archive import latest, read_archive
 from tests.support.crawling import scrapy_crawl
+from tests.support.ground_truth import assert_same_items, editions_replica
 from tests.support.real import REAL_LISTING, REAL_SECTION, real_cards
+from tests.support.run import cri_run, last_report
 
 ESPERANTO_ARTICLE = FIXTURES / "esperanto/E4/api-content-ARTI1789381806935658.json"
 # The Turkish edition's (made-up) fixture: its stored API answer and the item expected of it.
@@ -90,3 +94,19 @@ def test_an_unknown_edition_is_a_usage_error_before_any_request(tmp_path: Path) 
     assert result.returncode == 2
     assert ("edition='klingon' is unknown; known: croatian, czech, esperanto, filipino, german, "
             "hindi, polish, romanian, serbian, swahili, turkish") in result.log
+
+
+def test_cri_crawler_run_edition_esperanto(tmp_path: Path) -> None:
+    """A monitoring run of the Esperanto edition: healthy, exactly its site's articles (page 1
+    of every section, the replica's "monitor" reach), each carrying its edition and language."""
+    data = tmp_path / "data"
+    with editions_replica({"esperanto": (200, 8)}) as server:
+        done = cri_run(data, server.mirror_url, "--edition", "esperanto",  # shells: Chromium
+                       CRAWLER_MONITOR_MAX_PAGES="1", CRAWLER_BROWSER="True")
+        expected = server.sites["esperanto"].expected(reach="monitor")
+    assert done.returncode == 0, done.stderr[-2000:]
+    items = list(latest(read_archive(data)).values())
+    assert_same_items(items, expected)
+    assert {(item["edition"], item["language"]) for item in items} == {("esperanto", "eo")}
+    report = last_report(data)
+    assert (report["edition"], report["verdict"]) == ("esperanto", "healthy")
