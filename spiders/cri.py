@@ -14,7 +14,6 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response
-from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
@@ -38,6 +37,7 @@ CALLBACKS = ("parse_robots", "parse_sitemap", "parse_listing", "parse_article", 
 class CriSpider(EditionSpider):
     name = "cri"
     ARGUMENTS = ARGUMENTS
+    OPTIONS = CrawlOptions
 
     config: CrawlerConfig
     options: CrawlOptions
@@ -52,10 +52,6 @@ class CriSpider(EditionSpider):
         # once here, for the spider's life, and every request carries that one.
         for name in CALLBACKS:
             setattr(self, name, getattr(self, name))
-
-    @classmethod
-    def check_arguments(cls, settings: BaseSettings, **kwargs: Any) -> CrawlOptions:
-        return CrawlOptions.checked(settings, kwargs)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CriSpider:

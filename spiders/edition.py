@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -18,8 +18,11 @@ class EditionSpider(scrapy.Spider):
     line, exit 2), and whose `edition` argument is set before any component builds the crawl's
     context from the settings."""
 
-    ARGUMENTS: frozenset[str] = frozenset()
-    options: Any  # what check_arguments made of the arguments; it names the edition
+    ARGUMENTS: ClassVar[frozenset[str]] = frozenset()
+    # The arguments' checked form: a class whose `checked(settings, arguments)` makes it (a
+    # UsageError for a bad one) and which names the `edition`.
+    OPTIONS: ClassVar[Any]
+    options: Any
     edition: Edition
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -29,7 +32,7 @@ class EditionSpider(scrapy.Spider):
     @classmethod
     def check_arguments(cls, settings: BaseSettings, **kwargs: Any) -> Any:
         """The spider arguments, checked; UsageError (one line) before any request."""
-        raise NotImplementedError
+        return cls.OPTIONS.checked(settings, kwargs)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:

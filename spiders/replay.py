@@ -140,6 +140,7 @@ def _readable(path: Path, what: str) -> None:
 class ReplaySpider(EditionSpider):
     name = "replay"
     ARGUMENTS = ARGUMENTS
+    OPTIONS = ReplayOptions
 
     options: ReplayOptions
 
@@ -171,10 +172,6 @@ class ReplaySpider(EditionSpider):
         _set(settings, "EXTENSIONS", extensions)
         if (settings.getpriority("CLOSESPIDER_TIMEOUT") or 0) < SETTINGS_PRIORITIES["cmdline"]:
             settings.set("CLOSESPIDER_TIMEOUT", 0, priority="spider")
-
-    @classmethod
-    def check_arguments(cls, settings: BaseSettings, **kwargs: Any) -> ReplayOptions:
-        return ReplayOptions.checked(settings, kwargs)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReplaySpider:
