@@ -427,8 +427,8 @@ def scale(part: dict[str, Any]) -> list[str]:
             ("process_peak_mb", "peak resident memory of the crawl process (VmHWM), MB"),
             ("dupefilter_entries", "Scrapy duplicate filter: fingerprints"),
             ("dupefilter_mb", "Scrapy duplicate filter: MB held"),
-            ("seen_articles_mb", "spider `seen_articles`: MB held"),
-            ("seen_listings_mb", "spider `seen_listings`: MB held"),
+            ("seen_articles_mb", "discovery `seen_articles`: MB held"),
+            ("seen_listings_mb", "discovery `seen_listings`: MB held"),
         ]
         out += [
             "What grows with the articles, measured at the end of each crawl "
