@@ -29,10 +29,11 @@ from tests.replica import e1 as e1_render
 from tests.replica import e2 as e2_render
 from tests.replica import e3 as e3_render
 from tests.replica import e4 as e4_render
-from tests.replica.corpus import BEIJING, Article, clean_text
+from tests.replica.corpus import BEIJING, ROUTES, Article, clean_text, epoch_ms
 from tests.replica.generator import ANCHOR, SPANS
+from tests.replica.listings import article_card
 from tests.replica.probe import article_key, decode_page, discover, iter_cards, page_lines
-from tests.replica.samples import SEED_ID, SEED_URL, ZT_PATH
+from tests.replica.samples import SECTIONS, SEED_ID, SEED_URL, ZT_PATH
 from tests.support.paths import SEED_TEXT
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +56,8 @@ URL_GRAMMAR = {
     "E2": re.compile(r"^https://polish\.cri\.cn/[A-Za-z_]+(/[A-Za-z_]+)*/\d+/\d{8}/\d+\.html$"),
     "E1": re.compile(r"^https://polish\.cri\.cn/\d+/\d{4}/\d{2}/\d{2}/\d+[s@]\d+\.htm$"),
 }
-KEYS = ["id", "url", "era", "headline", "published", "body", "author", "language"]
+KEYS = ["id", "url", "era", "headline", "published", "published_source", "body", "author",
+        "language"]
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -125,7 +127,9 @@ def is_subsequence(needles: list[str], haystack: list[str]) -> bool:
 def assert_page_shows(article: Article, lines: list[str], *, date_required: bool = True) -> None:
     assert clean_text(article.headline) in lines, (article.id, article.headline, lines[:6])
     assert is_subsequence(expected_lines(article), lines), (article.id, expected_lines(article), lines)
-    if date_required:
+    if e4_render.timeless(article):  # `knobs["time"]`: no time anywhere on the page
+        assert not [line for line in lines if re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", line)]
+    elif date_required:
         stamp = f"{article.published:%Y-%m-%d %H:%M:%S}"
         # 2004 pages put the time zone before the date (DOSSIER section 9).
         assert any(line.removeprefix("(GMT+08:00) ").startswith(stamp) for line in lines), (
@@ -1060,6 +1064,64 @@ def test_real_noise_and_migrated_old_pages_are_served(make_replica) -> None:  # 
         # The platform's address always serves it.
         status, _, body = fetch_raw(server, article.e4_path)
         assert status == 200 and b'id="__nuxt"' in body
+
+
+def test_articles_without_a_time_keep_it_only_in_their_cards(big: ReplicaServer) -> None:
+    """`knobs["time"]` (issue #11): a few E4 articles whose API answer has no usable `published`
+    (left out, `""`, `"0"`) and whose page shows no time; their cards keep the `date`. Their
+    ground truth: the card's time (`listing`) when reached through a card, else the URL's date
+    at midnight (`url`)."""
+    site = big.site
+    articles = list(site.iter_articles())
+    e4 = [a for a in articles if a.era == "E4" and a.variant != "shell"]
+    timeless = [a for a in e4 if "time" in a.knobs]
+    assert 0 < len(timeless) < 0.08 * len(e4)
+    assert {a.knobs["time"] for a in timeless} == {"absent", "empty", "zero"}
+    assert {a.knobs["html"] for a in timeless} == {"nuxt_a", "nuxt_b", "nuxt_c"}
+    assert [a for a in articles if "time" in a.knobs] == timeless  # never a shell, never E1-E3
+    for article in timeless:
+        form, variant = article.knobs["time"], article.knobs["api"]
+        status, answer = api(big, article.url)
+        if variant == "http500":
+            assert status == 500
+        elif variant == "fail0":
+            assert answer["succeed"] == 0
+        else:
+            result = answer["result"]
+            shown = {"absent": None, "empty": "", "zero": "0"}[form]
+            assert result.get("published") == shown and result["modifyDate"].isdigit()
+            if variant == "modules_cards":
+                [detail] = iter_cards(result)
+                assert detail.get("date") == shown
+        status, _, body = fetch(big, article.url)
+        html = body.decode()
+        assert status == 200 and f"{article.published:%Y-%m-%d}" not in html
+        assert str(epoch_ms(article.published)) not in html  # nor in `__NUXT_DATA__`
+        assert_page_shows(article, page_lines(html))  # and no time on it
+        assert article_card(article, "x")["card"]["date"] == str(epoch_ms(article.published))
+        day = re.match(r"https://polish\.cri\.cn/(\d{4})/(\d{2})/(\d{2})/", article.url)
+        assert day
+        published = article.published.isoformat()
+        midnight = f"{day[1]}-{day[2]}-{day[3]}T00:00:00+08:00"
+        times = {route: (article.expected(route)["published"],
+                         article.expected(route)["published_source"]) for route in ROUTES}
+        assert times == {"card": (published, "listing"), "address": (midnight, "url"),
+                         "old_address": (midnight, "url")}
+        assert article.listed and article.expected() == article.expected("card")
+    assert {i["published_source"] for i in site.expected("backfill")} == {"api", "page", "listing"}
+    assert {i["published_source"] for i in site.expected("url_only")} == {"page"}
+
+
+def test_the_monitor_reach_finds_every_sitemap_article_on_a_card(big: ReplicaServer) -> None:
+    """A monitoring crawl reads the listings before the sitemap's links (`crawler/discovery.py`
+    releases those once nothing is queued): every article the sitemap lists is on the home
+    answer or a section's first page, so its item takes the card's time, as the `monitor`
+    ground truth says (`Article.expected` through its card)."""
+    site = big.site
+    on_cards = {a.id for a in site.home_latest() + site.featured_articles()}
+    for section in SECTIONS:
+        on_cards |= {a.id for a in site.section_page(section, 1) + site.home_section_cards(section)}
+    assert {a.id for a in site.sitemap_articles()} <= on_cards
 
 
 # -- several editions on one server, by host ------------------------------------------------------

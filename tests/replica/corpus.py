@@ -25,6 +25,21 @@ BIG5_PREFIX = "/gate/big5/polish.cri.cn"
 
 ERAS = ("E1", "E2", "E3", "E4")
 REACHES = ("all", "monitor", "backfill", "url_only")
+#: How a crawl comes to an article, as far as its item depends on it (``Article.expected``):
+#: ``card``, through a card of the API listings (its ``date``, epoch ms, is the publication
+#: time); ``address``, at its address with no card (a sitemap, a URL list; E4 and migrated E3
+#: at the platform's address); ``old_address``, a migrated E3 article at its old ``.shtml``
+#: page (an old link, an archive's ``url``).
+ROUTES = ("card", "address", "old_address")
+#: The API variants (``knobs["api"]``, tests/replica/e4.py) whose answer carries the article;
+#: under the others the crawler reads the article's page.
+API_WITH_ARTICLE = frozenset({"content", "modules_cards", "modules_data"})
+#: ``knobs["time"]`` of an E4 article whose API answer carries no usable publication time (its
+#: ``published`` left out, ``""`` or ``"0"``) and whose page shows none (UNKNOWN whether the
+#: platform does this: DOSSIER section 3); its listing cards keep their ``date``.
+TIMELESS = ("absent", "empty", "zero")
+
+_ARTI_PATH_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/ARTI")
 
 # Characters the real site leaves inside text that a clean item must not keep.
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -156,19 +171,48 @@ class Article:
     def published_date(self) -> date:
         return self.published.astimezone(BEIJING).date()
 
-    def expected(self) -> dict[str, Any]:
-        """The clean item this article must become (the ground truth line)."""
+    @property
+    def url_day(self) -> datetime:
+        """Midnight (Beijing) of the date in its path, ``/<yyyy>/<mm>/<dd>/ARTI...`` (E3, E4)."""
+        m = _ARTI_PATH_DATE.match(self.path)
+        if m is None:
+            raise ValueError(f"{self.id}: no /<yyyy>/<mm>/<dd>/ARTI path: {self.path}")
+        return datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=BEIJING)
+
+    def expected(self, route: str | None = None) -> dict[str, Any]:
+        """The clean item this article must become (the ground truth line), reached by
+        ``route`` (``ROUTES``; by default through its card when it is listed, else at its
+        address)."""
+        published, source = self.time_from(route or ("card" if self.listed else "address"))
         paragraphs = [clean_text(p) for p in self.paragraphs]
         return {
             "id": self.id,
             "url": self.url,
             "era": self.era,
             "headline": clean_text(self.headline),
-            "published": self.published.astimezone(BEIJING).isoformat(),
+            "published": published.astimezone(BEIJING).isoformat(),
+            "published_source": source,
             "body": "\n\n".join(p for p in paragraphs if p),
             "author": self.author,
             "language": self.language,
         }
+
+    def time_from(self, route: str) -> tuple[datetime, str]:
+        """Its item's publication time and where it comes from (issue #11: the first of the
+        API answer, the page, the listing card, the URL's date at midnight that has one),
+        reached by ``route``."""
+        if route not in ROUTES:
+            raise ValueError(f"unknown route {route!r}")
+        platform = self.era == "E4" or (self.migrated and route != "old_address")
+        if not platform:
+            return self.published, "page"  # every page of the old eras shows its time
+        if self.knobs.get("time") in TIMELESS:
+            if route == "card":
+                return self.published, "listing"  # the card's date
+            return self.url_day, "url"
+        if self.knobs.get("api", "content") in API_WITH_ARTICLE:
+            return self.published, "api"
+        return self.published, "page"  # the page (a shell's rendered in a browser)
 
     def page_paragraphs(self, page: int) -> range:
         """Indices of the paragraphs on E1 page ``page`` (1-based)."""

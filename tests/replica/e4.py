@@ -28,6 +28,12 @@ body at ``modules[].data.detail.content`` of a ``ShijieyuDetail25`` module), ``f
 (``succeed: 0``), ``http500`` (HTTP 500).  Shell articles never give a body through the API:
 ``shell_fail`` (``succeed: 0``), ``shell_empty`` (``content: ""``, no detail module),
 ``shell_absent`` (no ``content``, no modules).
+
+Time (``knobs["time"]``, on a few generated E4 articles, never shells): the answer (and the
+payload) carries no usable publication time, ``published`` left out (``absent``), ``""``
+(``empty``) or ``"0"`` (``zero``), as is the ``date`` of a ``modules_cards`` detail card; its
+``modifyDate`` stays. The page shows no date line, and ``__NUXT_DATA__`` has ``published: ""``.
+The listing cards keep their ``date``.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .corpus import Article, epoch_ms
+from .corpus import TIMELESS, Article, epoch_ms
 from .markup import (
     COOKIE_DIALOG,
     COOKIE_NOTICE,
@@ -115,13 +121,29 @@ def photo_json(article: Article) -> dict[str, Any]:
     }
 
 
+def timeless(article: Article) -> bool:
+    """Neither its API answer nor its page carries a publication time (``knobs["time"]``)."""
+    return article.knobs.get("time") in TIMELESS
+
+
+def published_field(article: Article, key: str = "published") -> dict[str, str]:
+    """Its publication time as an answer writes it, ``{key: epoch ms}``; by ``knobs["time"]``
+    no field (``absent``), ``""`` (``empty``) or ``"0"`` (``zero``)."""
+    form = article.knobs.get("time")
+    if form == "absent":
+        return {}
+    if form in TIMELESS:
+        return {key: "0" if form == "zero" else ""}
+    return {key: str(epoch_ms(article.published))}
+
+
 def article_fields(article: Article) -> dict[str, Any]:
     """Fields every successful article answer (and the payload) carries."""
     fields: dict[str, Any] = {
         "id": article.id,
         "title": article.headline,
         "brief": article.brief,
-        "published": str(epoch_ms(article.published)),
+        **published_field(article),
         "modifyDate": str(epoch_ms(article.last_modified)),
         "lang": article.language,
         "link": e4_url(article),
@@ -173,7 +195,7 @@ def api_answer(article: Article) -> tuple[int, dict[str, Any] | None]:
                                         "id": article.id,
                                         "title": article.headline,
                                         "content": content,
-                                        "date": result["published"],
+                                        **published_field(article, "date"),
                                     }
                                 }
                             ],
@@ -222,7 +244,7 @@ def _nuxt_data(article: Article) -> str:
         ["ShallowReactive", 15],
         True,
         article.e4_path,
-        str(epoch_ms(article.published)),
+        "" if timeless(article) else str(epoch_ms(article.published)),
         article.brief,
         {},
     ]
@@ -256,12 +278,14 @@ def render(article: Article) -> str:
         return render_shell()
     headline = served_headline(article)
     stamp = f"{article.published:%Y-%m-%d %H:%M:%S}"
+    shown = not timeless(article)  # else the template's date slot stays empty
     if variant == "nuxt_b":
+        moment = article.published.isoformat()
+        time = f'<time class="article-time" datetime="{moment}">{stamp}</time>' if shown else ""
         body = (
             f'<div id="__nuxt"><div class="layout">{_nav()}<article class="article">'
             f'<header class="article-header"><h1 class="article-title">{headline}</h1>'
-            f'<div class="article-meta"><time class="article-time" '
-            f'datetime="{article.published.isoformat()}">{stamp}</time></div>'
+            f'<div class="article-meta">{time}</div>'
             f'<div class="article-share">Podziel się:{SHARE_ICONS}</div></header>'
             f'<div class="article-content" id="cmsMainContent">\n{content_html(article, sub="h3")}\n</div>'
             f"</article></div></div>\n{COOKIE_NOTICE}\n"
@@ -269,10 +293,10 @@ def render(article: Article) -> str:
         )
         return f'<!DOCTYPE html>\n<html lang="pl">\n<head>\n{_head(article, " - polish.cgtn.com")}\n</head>\n<body>\n{body}\n</body>\n</html>\n'
     if variant == "nuxt_c":
+        time = f'<p class="cri-detail-time">{stamp}</p>' if shown else ""
         body = (
             '<div id="__nuxt"><div id="app" class="cri-app"><div class="cri-detail">'
-            f'<div class="cri-detail-hd"><h1 class="cri-detail-title">{headline}</h1>'
-            f'<p class="cri-detail-time">{stamp}</p>'
+            f'<div class="cri-detail-hd"><h1 class="cri-detail-title">{headline}</h1>{time}'
             f'<div class="cri-detail-share"><span>Podziel się:</span>{SHARE_ICONS}</div></div>'
             f'<div class="cri-detail-bd"><div class="text-con">\n{content_html(article)}\n</div></div>'
             '</div><footer class="cri-footer"><p>Copyright © China Media Group. All Rights Reserved.</p>'
@@ -280,11 +304,12 @@ def render(article: Article) -> str:
             '<script>window.__NUXT__={config:{public:{apiBase:"/api/getData",lang:"pl"}}}</script>'
         )
         return f'<!DOCTYPE html>\n<html lang="pl">\n<head>\n{_head(article)}\n</head>\n<body>\n{body}\n</body>\n</html>\n'
+    time = f'<span class="detail-date">{stamp}</span>' if shown else ""
     body = (
         '<div id="__nuxt"><div class="page-wrap"><header class="cri-header">'
         '<a class="cri-logo" href="https://polish.cri.cn/"><img src="https://38picres.cgtn.com/polish/logo.png" alt=""></a>'
         f'</header><main class="detail-wrap"><h1 class="detail-title">{headline}</h1>'
-        f'<div class="detail-info"><span class="detail-date">{stamp}</span></div>'
+        f'<div class="detail-info">{time}</div>'
         f'<div class="detail-share"><span class="share-label">Podziel się:</span>{SHARE_ICONS}</div>'
         f'<div class="detail-content">\n{content_html(article)}\n</div></main></div></div>\n'
         f'<div id="teleports">{COOKIE_DIALOG}</div>\n'

@@ -27,6 +27,7 @@ from functools import lru_cache
 from . import texts
 from .corpus import (
     BEIJING,
+    TIMELESS,
     Article,
     bj,
     even_page_starts,
@@ -52,6 +53,9 @@ SHARES = POLISH.shares
 MIGRATION_STEP = POLISH.migrate_every
 #: One interleaved migrated card per INTERLEAVE listing slots (at offset 5).
 INTERLEAVE = 8
+#: Share of the generated E4 articles (client-rendered shells aside) whose API answer and page
+#: carry no publication time (`knobs["time"]`, one of `TIMELESS`).
+TIMELESS_SHARE = 0.04
 
 E2_SECTIONS = (
     ("news/china", "3875"), ("news/world", "3876"), ("news/polska", "3879"),
@@ -332,6 +336,10 @@ class Generator:
             else:
                 knobs["html"] = rng.choice(("nuxt_a", "nuxt_b", "nuxt_c"))
                 knobs["api"] = _pick_api(rng)
+                # No time in the API answer nor on the page (UNKNOWN: issue #11), drawn apart
+                # so that other draws stay put; its time is its card's, else its URL's date.
+                if _unit(self.seed, i, "time") < TIMELESS_SHARE:
+                    knobs["time"] = TIMELESS[int(_unit(self.seed, i, "time_form") * len(TIMELESS))]
             section = next(s for s in SECTIONS if s.slug == core.section)
             if section.video or rng.random() < 0.03:
                 video = video_for(core.id, published, f"{rng.uniform(40, 900):.2f}")
