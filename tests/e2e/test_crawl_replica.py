@@ -57,7 +57,11 @@ def test_default_crawl_finds_exactly_the_newest_articles(site_server: ReplicaSer
     # The replica's "monitor" reach is page 1 of every section: a monitoring crawl with an
     # empty archive walks on while pages bring new articles, so it is held to one page here.
     result = scrapy_crawl(tmp_path, site_server.base_url, settings={"CRAWLER_MONITOR_MAX_PAGES": "1"})
-    assert_same_items(result, site_server.site.expected(reach="monitor"))
+    expected = site_server.site.expected(reach="monitor")
+    assert_same_items(result, expected)
+    # Articles whose API answer and page show no time (`knobs["time"]`) among them: their
+    # cards' time, `published_source` "listing".
+    assert {item["published_source"] for item in expected} == {"api", "page", "listing"}
     # Alias forms in listings, sitemaps and cards never make a second request for an article:
     # one API request at most, one page request, and one more only for the browser.
     api, pages = article_requests(site_server)
@@ -93,6 +97,22 @@ def test_url_file_crawl_of_every_era_and_alias_form(site_server: ReplicaServer, 
     assert eras == {"E1", "E2", "E3"}
     # No page of these eras needs a browser: Playwright is never started.
     assert "cri/browser/started" not in result.stats
+
+
+def test_an_article_without_a_time_reached_by_url_takes_its_urls_date(
+        site_server: ReplicaServer, tmp_path: Path) -> None:
+    """E4 articles whose API answer and page show no time (`knobs["time"]`), asked for by URL
+    (no listing card): the URL's date at midnight, `published_source` "url", and the run
+    report counts them so."""
+    site = site_server.site
+    timeless = [a for a in site.iter_articles("backfill") if "time" in a.knobs]
+    assert {a.knobs["api"] in ("fail0", "http500") for a in timeless} == {True, False}
+    urls = [site.listed_url(a) for a in timeless]
+    result = scrapy_crawl(tmp_path, site_server.base_url, {"urls": ",".join(urls)})
+    expected = [a.expected("address") for a in timeless]
+    assert_same_items(result, expected)
+    assert {item["published"][11:] for item in result.items} == {"00:00:00+08:00"}
+    assert result.stats["cri/published_source/url"] == len(timeless)
 
 
 def test_seed_article_is_exact(site_server: ReplicaServer, tmp_path: Path) -> None:
