@@ -6,8 +6,9 @@ there without `.shtml` and served by the platform (its API answer per `knobs["ap
 fails for about 31 %: `fail0`, `http500`; its E4 page always answers), its old `.shtml` page
 answering 200, 301, 404 or the platform's not-found page with 200 (`knobs["legacy"]`); E1
 pages of 2004 in the 2004 template with `(GMT+08:00)` (`knobs["template"]`, `knobs["gmt"]`),
-2009+ pages with the comments block (`knobs["comments"]`). Two crawls of one replica (in this
-process: its request log says which article each request was for):
+2009+ pages with the comments block (`knobs["comments"]`); about 4 % of E4 articles whose API
+answer and page carry no time, only their listing cards' `date` (`knobs["time"]`). Two crawls
+of one replica (in this process: its request log says which article each request was for):
 
 * **listings**: `scrapy crawl cri -a since=2004-01-01`, the backfill through robots.txt,
   sitemaps and the API listings: every E4 and migrated E3 article, the latter linked as the
@@ -15,11 +16,13 @@ process: its request log says which article each request was for):
 * **old addresses**: `scrapy crawl cri -a url_file=...` with what listings never link: the
   replica's URL list of its `url_only` articles (E1, E2, unmigrated E3) and every migrated
   article at its old `.shtml` address (an old link, or an archive's `url`), where the
-  `legacy` knob answers.
+  `legacy` knob answers; and every E4 article without a time by its address as a URL list
+  gives it (no listing card: only its URL's date is left).
 
 Browser, politeness and the WARC archive off, the archive on. Each crawl: items by
-`published_source` (its run report), soft-404 answers met and articles dropped as soft 404,
-gone recorded, stored items against the ground truth, and the requests for each migrated
+`published_source` (its run report) against the ground truth's, soft-404 answers met and
+articles dropped as soft 404, gone recorded, stored items against the ground truth of the route
+each article was reached by (`Article.expected(route)`), and the requests for each migrated
 article by kind (API, E4 page, old `.shtml` page), against the least its knobs allow.
 """
 
@@ -49,14 +52,17 @@ def run(work: Path, articles: int) -> dict[str, Any]:
 
     with ReplicaServer(articles=articles) as server:
         site = server.site
-        migrated = [a for a in site.iter_articles("backfill") if a.migrated]
-        shells = {a.id for a in site.iter_articles("backfill") if a.knobs.get("html") == "shell"}
+        listed = [a for a in site.iter_articles("backfill") if a.knobs.get("html") != "shell"]
+        shells = sum(1 for a in site.iter_articles("backfill") if a.knobs.get("html") == "shell")
+        migrated = [a for a in listed if a.migrated]
+        timeless = [a for a in listed if "time" in a.knobs]
         print(f"bench: real_material: listings crawl of {articles} articles", file=sys.stderr,
               flush=True)
         listings = crawl(work / "listings", server.base_url, SINCE, settings(work / "listings"))
         listings_log = server.requests.snapshot()
         server.requests.clear()
-        old_urls = site.urls("url_only") + [a.url for a in migrated]
+        old_urls = (site.urls("url_only") + [a.url for a in migrated]
+                    + [site.listed_url(a) for a in timeless])
         url_file = work / "old-addresses.txt"
         url_file.write_text("".join(u + "\n" for u in old_urls), encoding="utf-8")
         print(f"bench: real_material: old addresses crawl of {len(old_urls)} URLs",
@@ -64,26 +70,29 @@ def run(work: Path, articles: int) -> dict[str, Any]:
         old = crawl(work / "old_addresses", server.base_url, {"url_file": str(url_file)},
                     settings(work / "old_addresses"))
         old_log = server.requests.snapshot()
-        expected_listings = [a for a in site.iter_articles("backfill") if a.id not in shells]
-        expected_old = list(site.iter_articles("url_only")) + migrated
+        # What each crawl must store, and by which route it reaches each article.
+        expected_listings = [(a, "card") for a in listed]
+        expected_old = ([(a, "address") for a in site.iter_articles("url_only")]
+                        + [(a, "old_address") for a in migrated]
+                        + [(a, "address") for a in timeless])
         from_listings, _ = figures(
             listings, work / "listings", site, listings_log, migrated, expected_listings,
-            least=lambda a: 1 if api_knob(a) in WORKING_API else 2, group=api_group,
-            source=lambda a: "api" if a.era in ("E3", "E4") and api_knob(a) in WORKING_API
-            else "page")
+            least=lambda a: 1 if api_knob(a) in WORKING_API else 2, group=api_group)
         from_old, wrong = figures(
             old, work / "old_addresses", site, old_log, migrated, expected_old,
-            least=lambda a: 1 if legacy_knob(a) == "200" else 2, group=legacy_knob,
-            source=lambda a: "page")
+            least=lambda a: 1 if legacy_knob(a) == "200" else 2, group=legacy_knob)
         result: dict[str, Any] = {
             "replica_articles": articles,
             "migrated_articles": len(migrated),
             "migrated_api_knobs": dict(Counter(api_knob(a) for a in migrated)),
             "migrated_legacy_knobs": dict(Counter(legacy_knob(a) for a in migrated)),
-            "shells_without_browser": len(shells),
+            "timeless_articles": len(timeless),
+            "timeless_knobs": dict(Counter(a.knobs["time"] for a in timeless)),
+            "timeless_api_knobs": dict(Counter(api_knob(a) for a in timeless)),
+            "shells_without_browser": shells,
             "listings": from_listings,
             "old_addresses": {**from_old, "urls": len(old_urls)},
-            "e1_noise": e1_noise(expected_old, wrong),
+            "e1_noise": e1_noise([a for a, _ in expected_old], wrong),
         }
     by_api = result["listings"]["migrated"]["by_group"]
     working = by_api.get("api answers", {})
@@ -115,19 +124,21 @@ def api_group(article: Any) -> str:
 
 
 def figures(run: Crawl, work: Path, site: Any, log: list[Any], migrated: list[Any],
-            expected: list[Any], least: Callable[[Any], int], group: Callable[[Any], str],
-            source: Callable[[Any], str]) -> tuple[dict[str, Any], set[str]]:
+            expected: list[tuple[Any, str]], least: Callable[[Any], int],
+            group: Callable[[Any], str]) -> tuple[dict[str, Any], set[str]]:
     """One crawl's figures: its run report's counts, its stored items against the ground
-    truth (`expected`: the articles it must store; `source`: where each one's time must come
-    from, by its knobs), the requests for migrated articles (`least`, `group`: see
-    `migrated_requests`); and the ids of the expected articles it missed or stored otherwise."""
+    truth (`expected`: the articles it must store, each with the route it reaches it by, whose
+    ground truth also says where its time must come from), the requests for migrated articles
+    (`least`, `group`: see `migrated_requests`); and the ids of the expected articles it missed
+    or stored otherwise."""
     from tests.support.ground_truth import differences
 
     data = work / "data"
     report = json.loads((data / "runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     items = stored_items(data)
     stats = run.stats
-    missing, extra, differing = differences(items, [a.expected() for a in expected])
+    truth = [article.expected(route) for article, route in expected]
+    missing, extra, differing = differences(items, truth)
     out = {
         "wall_seconds": round(run.seconds, 2),
         "crawl_seconds": round(run.crawl_seconds, 2),
@@ -138,7 +149,7 @@ def figures(run: Crawl, work: Path, site: Any, log: list[Any], migrated: list[An
         "verdict": report.get("verdict"),
         "published_source": {s: int(report["published_source"].get(s, 0)) for s in SOURCES},
         "published_source_stored": dict(Counter(i.get("published_source") for i in items)),
-        "published_source_expected": dict(Counter(source(a) for a in expected)),
+        "published_source_expected": dict(Counter(t["published_source"] for t in truth)),
         "published_mismatch": report["pages"].get("published_mismatch", 0),
         "soft_404_answers": int(stats.get(cri.interstitial("soft_404"), 0)),
         "dropped_soft_404": int(stats.get(cri.skipped("soft_404"), 0)),

@@ -650,13 +650,18 @@ def real_material(part: dict[str, Any]) -> list[str]:
         + f" ({failing} fail: `fail0` is `succeed: 0`, `http500` a 500; the E4 page always "
         "answers); their old `.shtml` page "
         + ", ".join(f"`{k}` {v}" for k, v in sorted(legacy.items()))
-        + " (`soft404`: the platform's not-found page with 200). Two crawls of one replica, "
+        + " (`soft404`: the platform's not-found page with 200). "
+        + timeless_text(part)
+        + " Two crawls of one replica, "
         "in the benchmark's process, whose request log names each request's article; "
         "browser, politeness and WARC off, the archive on. **Listings**: `scrapy crawl cri -a "
         "since=2004-01-01` (robots.txt, sitemaps, API listings: every E4 and migrated E3 "
         "article). **Old addresses**: `-a url_file=` with the replica's URL list of the "
-        "articles no listing links (E1, E2, unmigrated E3) and every migrated article at its "
-        "old `.shtml` address (an old link, or an archive's `url`).",
+        "articles no listing links (E1, E2, unmigrated E3), every migrated article at its "
+        "old `.shtml` address (an old link, or an archive's `url`) and every article without "
+        "a time at its address (as a URL list gives it: no listing card). Expected: the "
+        "ground truth of the route each crawl reaches an article by (`Article.expected`), "
+        "`published_source` included.",
         "",
         *measured_apart(part),
         *table(["figure", *crawls], [
@@ -718,16 +723,29 @@ def real_material(part: dict[str, Any]) -> list[str]:
         f"{noise['comments']['articles']} with the comments block, {noise['comments']['equal']} "
         "equal.",
         "",
-        "Not in the generated corpus: no article lacks a time in both its API answer and its "
-        "page, and the crawl reads the API listings (card dates in epoch ms), not the HTML "
-        "listings' `DD-Mon-YYYY` dates; so `listing` and `url` count 0 here by construction "
-        "(unit tables test them: `tests/crawler/test_extract.py`). Every soft-404 page is the "
+        "Where times come from: `listing` counts the articles without a time reached through "
+        "the listings (their API cards' `date`, epoch ms), `url` the same asked for by URL "
+        "(their URL's date at midnight). The crawl reads the API listings, not the HTML "
+        "listings' `DD-Mon-YYYY` dates (the dossier has those on rendered listing pages only), "
+        "so no card of this replica is in that form (unit tables test it: "
+        "`tests/crawler/test_extract.py`). Every soft-404 page is the "
         "old page of a migrated article whose platform page answers, so no article ends as "
         "`dropped/soft_404`; the soft-404 answers met are counted apart (the `soft_404` "
         "breakage of `tests/replica/breakages.py` serves it for every article).",
         "",
     ]
     return out
+
+
+def timeless_text(part: dict[str, Any]) -> str:
+    """The sentence on the articles without a time (`knobs["time"]`), when the part has them."""
+    if "timeless_articles" not in part:  # measured before the replica had them
+        return ""
+    forms = ", ".join(f"`{k}` {v}" for k, v in sorted(part["timeless_knobs"].items()))
+    api = ", ".join(f"`{k}` {v}" for k, v in sorted(part["timeless_api_knobs"].items()))
+    return (f"{part['timeless_articles']} E4 articles carry no time but their listing cards' "
+            f"(`knobs[\"time\"]`: `published` in the API answer {forms}; their API answer "
+            f"{api}; no time on their page).")
 
 
 def warc(part: dict[str, Any]) -> list[str]:

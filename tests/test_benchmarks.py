@@ -215,20 +215,25 @@ def assert_real_material(part: dict[str, Any], articles: int) -> None:
     listings every migrated article asked for once through the API at its address as linked,
     its E4 page only when its API fails by the knob, its old `.shtml` page never; from old
     addresses the old page first, the platform's page after any answer but 200; every item
-    stored as the ground truth has it, its time from where the knobs say."""
+    stored as the ground truth has it, its time from where the knobs say: the API's where it
+    answers with one, the listing card's for an article without a time reached through the
+    listings, its URL's date for the same asked for by URL, else the page's."""
     site = Site(articles)
     listed = [a for a in site.iter_articles("backfill") if a.knobs.get("html") != "shell"]
     migrated = [a for a in listed if a.migrated]
+    timeless = [a for a in listed if "time" in a.knobs]
     api_fails = sum(a.knobs.get("api", "content") in ("fail0", "http500") for a in migrated)
     legacy = Counter(a.knobs.get("legacy", "200") for a in migrated)
     assert migrated and api_fails and legacy.keys() == {"200", "301", "404", "soft404"}
+    assert timeless and part["timeless_articles"] == len(timeless)
 
     listings = part["listings"]
     assert listings["items"] == listings["equal_to_ground_truth"] == len(listed)
     from_api = sum(a.knobs.get("api", "content") in ("content", "modules_cards", "modules_data")
-                   for a in listed)
+                   for a in listed if a not in timeless)
     assert listings["published_source"] == {
-        "api": from_api, "page": len(listed) - from_api, "listing": 0, "url": 0}
+        "api": from_api, "page": len(listed) - from_api - len(timeless),
+        "listing": len(timeless), "url": 0}
     assert listings["soft_404_answers"] == listings["dropped_soft_404"] == 0
     asked = listings["migrated"]
     assert asked["reached"] == asked["api_as_linked"] == len(migrated)
@@ -237,8 +242,9 @@ def assert_real_material(part: dict[str, Any], articles: int) -> None:
 
     old = part["old_addresses"]
     url_only = sum(1 for _ in site.iter_articles("url_only"))
-    assert old["items"] == old["equal_to_ground_truth"] == url_only + len(migrated)
-    assert old["published_source"] == {"api": 0, "page": old["items"], "listing": 0, "url": 0}
+    assert old["items"] == old["equal_to_ground_truth"] == url_only + len(migrated) + len(timeless)
+    assert old["published_source"] == {
+        "api": 0, "page": url_only + len(migrated), "listing": 0, "url": len(timeless)}
     assert old["soft_404_answers"] == legacy["soft404"] and old["dropped_soft_404"] == 0
     assert old["migrated"]["requests"] == {
         "api": 0, "e4_page": len(migrated) - legacy["200"], "old_shtml": len(migrated)}
