@@ -650,7 +650,7 @@ def real_material(part: dict[str, Any]) -> list[str]:
         + f" ({failing} fail: `fail0` is `succeed: 0`, `http500` a 500; the E4 page always "
         "answers); their old `.shtml` page "
         + ", ".join(f"`{k}` {v}" for k, v in sorted(legacy.items()))
-        + " (`soft404`: the platform's not-found page with 200). "
+        + " (`soft404`: the platform's not-found page with 200)."
         + timeless_text(part)
         + " Two crawls of one replica, "
         "in the benchmark's process, whose request log names each request's article; "
@@ -743,7 +743,7 @@ def timeless_text(part: dict[str, Any]) -> str:
         return ""
     forms = ", ".join(f"`{k}` {v}" for k, v in sorted(part["timeless_knobs"].items()))
     api = ", ".join(f"`{k}` {v}" for k, v in sorted(part["timeless_api_knobs"].items()))
-    return (f"{part['timeless_articles']} E4 articles carry no time but their listing cards' "
+    return (f" {part['timeless_articles']} E4 articles carry no time but their listing cards' "
             f"(`knobs[\"time\"]`: `published` in the API answer {forms}; their API answer "
             f"{api}; no time on their page).")
 
