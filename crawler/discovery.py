@@ -23,7 +23,7 @@ from crawler import stats
 from crawler.archive import ArchiveState
 from crawler.config import CrawlerConfig
 from crawler.editions import Edition
-from crawler.fetching import Lead
+from crawler.cascade import Lead
 from crawler.incremental import no_fetch_needed
 from crawler.options import CrawlOptions
 from crawler.pagination import Walk, next_page

@@ -4,7 +4,6 @@ browser with its wait options."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Any
 
 from scrapy.dupefilters import RFPDupeFilter
@@ -17,10 +16,8 @@ from twisted.python.failure import Failure
 
 from crawler.editions import Edition
 from crawler.middlewares.warc import ARTICLE_ID, REFERS_TO
-from crawler.extract import Outcome, Skip, Via
-from crawler.parsers.base import Extract
-from crawler.parsers.listing import Card
-from crawler.urls import PageRef, rebase, unrebase
+from crawler.extract import Via
+from crawler.urls import rebase, unrebase
 
 
 ARTICLE_PRIORITY = 10  # articles before more listings: items flow while discovery goes on
@@ -62,37 +59,6 @@ class RedirectDupeFilter(RFPDupeFilter):
         if not chain:
             return False
         return request.url in chain or super().request_seen(request)
-
-
-@dataclass(frozen=True)
-class Lead:
-    """An article being fetched, and what discovery knew of it: the addresses to read it at,
-    in order (an older article served again by the current platform: that address first, its
-    old URL last), the pages read so far (multi-page E1), its listing card and section."""
-
-    ref: PageRef
-    card: Card | None = None
-    section: str | None = None
-    tries: tuple[str, ...] = ()
-    pages: tuple[Extract, ...] = ()
-
-    @classmethod
-    def of(cls, ref: PageRef, card: Card | None = None, section: str | None = None) -> Lead:
-        return cls(ref, card, section, ref.addresses)
-
-    @property
-    def url(self) -> str:
-        """The page to fetch now."""
-        return self.ref.page_url(len(self.pages) + 1) if self.pages else self.tries[0]
-
-    def next_address(self, outcome: Outcome | None = None) -> Lead | None:
-        """The same article at its next address, when the current one did not have it: a
-        failed fetch (no outcome), or a page without the article."""
-        if len(self.tries) < 2 or self.pages:
-            return None
-        if outcome is not None and not (isinstance(outcome, Skip) and outcome.absent):
-            return None
-        return replace(self, tries=self.tries[1:])
 
 
 class Fetcher:

@@ -23,11 +23,11 @@ only the edition's hosts, or a `--base-url` it is told the capture was made from
 answers of the API give the cards of their articles (the first listing that holds an article
 wins, as in a crawl): date, teaser, photo and the section an item of the crawl carries.
 
-**The cascade** (`replay_article`) is the spider's (`spiders/cri.py` `parse_article`, its
-errbacks and `crawler.fetching.Lead`), with a lookup where the spider makes a request: the API
-answer first (an E4 article, or an older one linked on the platform), then its page, the page
-rendered in the browser (the `conversion` record of that page), page n of a multi-page E1
-article, the article's next address; each source's latest capture. An answer that is not 2xx
+**The cascade** (`replay_article`) is the spider's, the same functions of `crawler/cascade.py`
+walked with a lookup where the spider makes a request: the API answer first (an E4 article, or
+an older one linked on the platform), then its page, the page rendered in the browser (the
+`conversion` record of that page), page n of a multi-page E1 article, the article's next
+address; each source's latest capture. An answer that is not 2xx
 fails like the request did; a source never captured fails as `not_captured`; a client-rendered
 page with no rendered copy ends as `skipped/shell_without_browser`, as a crawl without the
 browser does. A `revisit` record is read with the payload of the record it refers to (its own
@@ -51,7 +51,7 @@ import sqlite3
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -63,9 +63,9 @@ from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader, ArchiveLoadF
 
 from crawler import stats
 from crawler.archive.layout import WARC_DIR, WARC_INDEX
+from crawler.cascade import Lead, after, after_failure, first_step
 from crawler.editions import Edition
-from crawler.extract import Answer, Gate, Item, Need, Needed, Skip, Via, extract
-from crawler.fetching import Lead
+from crawler.extract import Answer, Gate, Item, Skip, Via, extract
 from crawler.parsers import e4
 from crawler.parsers.listing import Card, cards
 from crawler.urls import Kind, PageRef, classify, classify_path, from_mirror, outlet_path
@@ -719,55 +719,41 @@ def replay_article(edition: Edition, article_id: str, captures: list[Capture],
     if ref is None or ref.era is None:
         return Replayed(None, "failed/unclassified", detail="no URL of the article")
     done = Replayed(ref.era, "")
-    lead = Lead.of(ref, card, section)
-    via = Via.API if ref.linked_on_platform or edition.era(ref.era).api else Via.PAGE
-    shell: str | None = None
+    step = first_step(Lead.of(ref, card, section), edition)
     for _ in range(MAX_STEPS):
-        if via is Via.API:
+        lead = step.lead
+        if step.via is Via.API:
             capture = sources.api
-        elif via is Via.PAGE:
+        elif step.via is Via.PAGE:
             capture = sources.page(lead.url)
         else:
-            capture = sources.conversion(lead.url, shell)
+            capture = sources.conversion(lead.url, step.shell)
         payload, problem = _payload(reader, capture)
         if problem is not None:
-            if via is Via.API:  # the spider's `on_api_error`: the page is next
-                done.counts[stats.API_FAILED] += 1
-                via = Via.PAGE
-                continue
-            if via is Via.BROWSER and capture is None:
+            if step.via is Via.BROWSER and capture is None:
                 return _ended(done, "skipped/shell_without_browser", "no rendered copy captured")
-            if (elsewhere := lead.next_address()) is not None:  # `on_article_error`
-                done.counts[stats.NEXT_ADDRESS] += 1
-                lead, via = elsewhere, Via.PAGE
-                continue
-            return _ended(done, f"failed/{problem}", lead.url)
+            following, stat = after_failure(step)
+            if following is None or stat is None:
+                return _ended(done, f"failed/{problem}", lead.url)
+            done.counts[stat] += 1
+            step = following
+            continue
         assert capture is not None and payload is not None
-        answer = Answer(from_mirror(capture.uri, edition), payload.body, payload.headers, via,
+        answer = Answer(from_mirror(capture.uri, edition), payload.body, payload.headers, step.via,
                         record=capture.record_id)
         outcome = extract(edition, lead.ref, answer, lead.pages, card=lead.card, section=lead.section,
                           fetched_at=fetch_time(capture.date), gate=gate, run=run)
-        retry = lead.next_address(outcome)
-        for name, amount in outcome.counts.items():  # as the spider counts them
-            if not (retry and name.startswith(stats.PAGE_COVERAGE)):
-                done.counts[name] += amount
-        if retry is not None:
-            done.counts[stats.NEXT_ADDRESS] += 1
-            lead, via = retry, Via.PAGE
-            continue
-        if isinstance(outcome, Item):
+        following, counts = after(step, outcome, capture.record_id)
+        done.counts.update(counts)
+        if following is not None:
+            step = following
+        elif isinstance(outcome, Item):
             done.item = outcome.article
             return _ended(done, "item")
-        if isinstance(outcome, Skip):
-            return _ended(done, f"skipped/{outcome.reason}", outcome.detail)
-        need = outcome.what if isinstance(outcome, Need) else Needed.PAGE
-        if need is Needed.NEXT_PAGE:
-            lead, via = replace(lead, pages=outcome.pages), Via.PAGE  # type: ignore[union-attr]
-        elif need is Needed.PAGE:
-            via = Via.PAGE
         else:
-            shell, via = capture.record_id, Via.BROWSER
-    return _ended(done, "failed/too_many_steps", lead.url)
+            assert isinstance(outcome, Skip)
+            return _ended(done, f"skipped/{outcome.reason}", outcome.detail)
+    return _ended(done, "failed/too_many_steps", step.lead.url)
 
 
 def _payload(reader: RecordReader, capture: Capture | None) -> tuple[Payload | None, str | None]:

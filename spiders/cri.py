@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 from typing import Any
 
 from scrapy import signals
@@ -18,11 +17,12 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from crawler import stats
+from crawler.cascade import Step, after, after_failure, first_step
 from crawler.config import CrawlerConfig
 from crawler.context import CrawlContext
 from crawler.discovery import Discovery, Found, ListingPage, count_skip
-from crawler.extract import Answer, Gate, Item, Need, Needed, Outcome, Skip, Via, extract
-from crawler.fetching import ARTICLE_PRIORITY, BLOCKED, GONE, Fetcher, Lead, failure_cause
+from crawler.extract import Answer, Gate, Item, Need, Needed, Skip, Via, extract
+from crawler.fetching import ARTICLE_PRIORITY, BLOCKED, GONE, Fetcher, failure_cause
 from crawler.options import ARGUMENTS, CrawlOptions
 from crawler.parsers import e4
 from spiders.edition import EditionSpider
@@ -30,8 +30,8 @@ from spiders.edition import EditionSpider
 logger = logging.getLogger(__name__)
 
 # The callbacks and errbacks of the spider's requests, bound once (see `CriSpider.__init__`).
-CALLBACKS = ("parse_robots", "parse_sitemap", "parse_listing", "parse_article", "on_api_error",
-             "on_article_error", "on_discovery_error")
+CALLBACKS = ("parse_robots", "parse_sitemap", "parse_listing", "parse_article", "on_article_error",
+             "on_discovery_error")
 
 
 class CriSpider(EditionSpider):
@@ -127,21 +127,25 @@ class CriSpider(EditionSpider):
             self.crawler.stats.inc_value(stats.LISTING_REQUESTED)
             return self.fetch.api(found.url, callback=self.parse_listing,
                                   errback=self.on_discovery_error, cb_kwargs={"page": found})
-        if found.ref.linked_on_platform or self.edition.era(found.ref.era).api:
+        return self._fetch(first_step(found, self.edition))
+
+    # -- articles (their cascade: crawler/cascade.py; the extractor: crawler/extract.py) ------
+
+    def _fetch(self, step: Step) -> Request:
+        lead = step.lead
+        if step.via is Via.API:
             # No retries: when the API fails, the article's own page is the next source.
-            return self.fetch.api(found.url, callback=self.parse_article, cb_kwargs={"lead": found},
-                                  errback=self.on_api_error, priority=ARTICLE_PRIORITY,
-                                  meta={"dont_retry": True}, article=found.ref.id)
-        return self._page_request(found)
-
-    # -- articles (the extractor: crawler/extract.py) -------------------------------------------
-
-    def _page_request(self, lead: Lead, via: Via = Via.PAGE, shell: str | None = None) -> Request:
-        return self.fetch.page(lead.url, via, article=lead.ref.id, shell=shell,
-                               cb_kwargs={"lead": lead}, callback=self.parse_article,
+            return self.fetch.api(lead.url, callback=self.parse_article, cb_kwargs={"step": step},
+                                  errback=self.on_article_error, priority=ARTICLE_PRIORITY,
+                                  meta={"dont_retry": True}, article=lead.ref.id)
+        if step.via is Via.BROWSER:
+            self.crawler.stats.inc_value(stats.BROWSER_REQUESTS)
+        return self.fetch.page(lead.url, step.via, article=lead.ref.id, shell=step.shell,
+                               cb_kwargs={"step": step}, callback=self.parse_article,
                                errback=self.on_article_error)
 
-    def parse_article(self, response: Response, lead: Lead) -> Iterator[Any]:
+    def parse_article(self, response: Response, step: Step) -> Iterator[Any]:
+        lead = step.lead
         # The URL as the outlet's (under a base URL with a path, that path taken out).
         answer = Answer(self.fetch.outlet_url(response.url), response.body, response.headers,
                         response.meta["via"], record=response.meta.get("warc_record_id"))
@@ -149,14 +153,14 @@ class CriSpider(EditionSpider):
                     self.config.max_date_mismatch_days)
         outcome = extract(self.edition, lead.ref, answer, lead.pages, card=lead.card,
                           section=lead.section, gate=gate, run=CrawlContext.of(self.crawler).run)
-        retry = self._at_next_address(lead, outcome)
-        for name, amount in outcome.counts.items():  # a superseded page's coverage counts not
-            if not (retry and name.startswith(stats.PAGE_COVERAGE)):
-                self.crawler.stats.inc_value(name, amount)
-        if retry:
-            yield retry
-            return
-        if isinstance(outcome, Item):
+        following, counts = after(step, outcome, answer.record)
+        for name, amount in counts.items():
+            self.crawler.stats.inc_value(name, amount)
+        if following is not None:
+            if isinstance(outcome, Need) and outcome.what is Needed.PAGE:
+                logger.info("API answer for %s: %s; trying the page", lead.ref.url, outcome.detail)
+            yield self._fetch(following)
+        elif isinstance(outcome, Item):
             self.crawler.stats.inc_value(stats.article_ended("item"))
             yield outcome.article
         elif isinstance(outcome, Skip):
@@ -164,33 +168,23 @@ class CriSpider(EditionSpider):
             if outcome.reason == "soft_404":
                 self.discovery.gone(lead.ref, 404, stats.GONE_SOFT_404)
             count_skip(self.crawler.stats, outcome.reason, lead.ref.url, outcome.detail)
-        elif isinstance(outcome, Need) and outcome.what is Needed.NEXT_PAGE:
-            yield self._page_request(replace(lead, pages=outcome.pages))
-        elif isinstance(outcome, Need) and outcome.what is Needed.PAGE:
-            logger.info("API answer for %s: %s; trying the page", lead.ref.url, outcome.detail)
-            yield self._page_request(lead)
-        else:
-            self.crawler.stats.inc_value(stats.BROWSER_REQUESTS)
-            yield self._page_request(lead, via=Via.BROWSER, shell=answer.record)
-
-    def on_api_error(self, failure: Failure) -> Iterator[Request]:
-        lead: Lead = failure.request.cb_kwargs["lead"]  # type: ignore[attr-defined]
-        self.crawler.stats.inc_value(stats.API_FAILED)
-        logger.info("API request failed for %s (%s); trying the page", lead.ref.url,
-                    failure.getErrorMessage())
-        yield self._page_request(lead)
 
     def on_article_error(self, failure: Failure) -> Iterator[Request]:
-        lead: Lead = failure.request.cb_kwargs["lead"]  # type: ignore[attr-defined]
-        if retry := self._at_next_address(lead):
-            yield retry
+        step: Step = failure.request.cb_kwargs["step"]  # type: ignore[attr-defined]
+        following, stat = after_failure(step)
+        if following is not None and stat is not None:
+            self.crawler.stats.inc_value(stat)
+            if step.via is Via.API:
+                logger.info("API request failed for %s (%s); trying the page", step.lead.ref.url,
+                            failure.getErrorMessage())
+            yield self._fetch(following)
             return
         cause = self._failed(failure)
         self.crawler.stats.inc_value(stats.article_ended(f"failed/{cause}"))
         if cause in GONE:  # 5xx and timeouts are not gone: the next run tries again
             status = failure.value.response.status
-            self.discovery.gone(lead.ref, status, stats.gone(status))
-        count_skip(self.crawler.stats, "fetch_failed", lead.ref.url, failure.getErrorMessage())
+            self.discovery.gone(step.lead.ref, status, stats.gone(status))
+        count_skip(self.crawler.stats, "fetch_failed", step.lead.ref.url, failure.getErrorMessage())
 
     def on_discovery_error(self, failure: Failure) -> None:
         self._failed(failure)
@@ -202,10 +196,3 @@ class CriSpider(EditionSpider):
         if (cause := failure_cause(failure)) in BLOCKED:
             self.crawler.stats.inc_value(stats.BLOCKED_UNRECOVERED)
         return cause
-
-    def _at_next_address(self, lead: Lead, outcome: Outcome | None = None) -> Request | None:
-        """The article at its next address, when this one did not have it (or failed)."""
-        if (elsewhere := lead.next_address(outcome)) is None:
-            return None
-        self.crawler.stats.inc_value(stats.NEXT_ADDRESS)
-        return self._page_request(elsewhere)

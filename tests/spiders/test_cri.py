@@ -47,7 +47,7 @@ def test_every_callback_is_one_bound_method_for_the_spider_s_life() -> None:
     first = next(spider._follow(article(1)))
     second = next(spider._follow(article(2)))
     assert first.callback is second.callback is spider.parse_article
-    assert first.errback is second.errback is spider.on_api_error
+    assert first.errback is second.errback is spider.on_article_error
 
 
 def test_scrapy_reads_a_callback_s_source_once_not_once_a_request(
