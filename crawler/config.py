@@ -25,7 +25,9 @@ class HealthThresholds:
     """Thresholds of the health checks run after every `cri-crawler run` (crawler/monitoring)."""
 
     max_errors: int  # ERROR log lines in a run
-    min_coverage: float  # share of parsed article pages with headline, published and body
+    min_coverage: float  # share of parsed article pages with a headline, and with a body
+    # share of parsed article pages whose answer gave a publication time (not the card, the URL)
+    min_published_coverage: float
     max_fallback_share: float  # share of items extracted by the generic fallback
     max_no_body_share: float  # share of article pages where no body was found
     max_empty_listing_share: float  # share of listing answers that held no article link
@@ -217,6 +219,7 @@ _float_from_0: Reader = partial(_float, minimum=0)
 _HEALTH_FIELDS: dict[str, Reader] = {
     "max_errors": _int_from_0,
     "min_coverage": _share,
+    "min_published_coverage": _share,
     "max_fallback_share": _share,
     "max_no_body_share": _share,
     "max_empty_listing_share": _share,

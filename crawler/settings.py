@@ -121,6 +121,10 @@ MEMUSAGE_WARNING_MB = 1024
 CRAWLER_VERDICT = True  # false: no checks, no run report, no alert (the feed test spider)
 CRAWLER_HEALTH_MAX_ERRORS = 5
 CRAWLER_HEALTH_MIN_COVERAGE = 0.99
+# A time the answer itself gave (API or page), not one filled in from the listing's card or the
+# URL: those hide a broken date selector. Lower than the other coverages: whether the outlet's
+# answers ever lack a time is UNKNOWN (the replica serves some that do).
+CRAWLER_HEALTH_MIN_PUBLISHED_COVERAGE = 0.9
 CRAWLER_HEALTH_MAX_FALLBACK_SHARE = 0.05
 CRAWLER_HEALTH_MAX_NO_BODY_SHARE = 0.05
 # Articles that are gone come and go; half of the article answers "not found" is a changed URL

@@ -444,12 +444,16 @@ CHECKS: tuple[Check, ...] = (
           hint="the ERROR lines of the run's log"),
     *(
         Check(
-            f"coverage_{field}", Share(_with(field), ARTICLE_PAGES), ">=", "min_coverage",
+            f"coverage_{field}", Share(_with(field), ARTICLE_PAGES), ">=", threshold,
             f"share of parsed article pages with a {what}",
             hint=f"an article page without one: the {what}'s selector for its era",
         )
-        for field, what in (("headline", "headline"), ("published", "publication time"),
-                            ("body", "body"))
+        for field, what, threshold in (
+            ("headline", "headline", "min_coverage"),
+            # Counted when the API answer or the page gave it, not the card or the URL.
+            ("published", "publication time of their own", "min_published_coverage"),
+            ("body", "body", "min_coverage"),
+        )
     ),
     _at_most("fallback_share", _in("extraction", "fallback"), ITEMS,
              "extracted by the generic fallback (a layout change)",

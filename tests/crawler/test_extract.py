@@ -442,6 +442,8 @@ def test_where_the_time_came_from(date: str, published: str, source: str) -> Non
     assert isinstance(outcome, Item)
     assert (outcome.article.published, outcome.article.published_source) == (published, source)
     assert outcome.counts[f"cri/published_source/{source}"] == 1
+    # A time filled in from the card or the URL is no coverage of the page's date selector.
+    assert "cri/fields/published" not in outcome.counts
 
 
 @pytest.mark.parametrize(("shown", "mismatch"), [("2025-11-19 10:00:00", 0), ("2025-11-20 10:00:00", 1)])

@@ -12,6 +12,7 @@ the platform's not-found page, a server that drips and never ends.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -47,6 +48,16 @@ def _pages(server: ReplicaServer, page: Callable[[Request], Response]) -> None:
 def _padded(request: Request) -> Response:
     response = request.default()
     response.body += b"<!-- " + b"x" * 300_000 + b" -->"
+    return response
+
+
+# The time every era's page shows (`2018-06-08 08:43:00`; the parsers' DATETIME_TEXT).
+_SHOWN_TIME = re.compile(rb"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?::\d{2})?")
+
+
+def _timeless(request: Request) -> Response:
+    response = request.default()
+    response.body = _SHOWN_TIME.sub(b"", response.body)
     return response
 
 
@@ -129,6 +140,13 @@ BREAKAGES: tuple[Breakage, ...] = (
         "every article answers the platform's not-found page with status 200",
         lambda s: _pages(s, lambda r: Response.html(SOFT_404_HTML)),
         "soft_404_share",
+    ),
+    Breakage(
+        "page_times_gone",
+        "no article page shows its time any more (a changed date element) and the API fails: "
+        "every item is dated by its card or its URL only",
+        lambda s: _pages(s, _timeless),
+        "coverage_published",
     ),
     Breakage(
         "slow_drip",
