@@ -28,3 +28,16 @@ def test_parser_matches_fixture(case: Path) -> None:
     assert comparable(parse_stored(edition, stored["fixture"], page_files(case))) == expected, (
         "re-record only on purpose: python -m tests.fixtures.record"
     )
+
+
+def test_the_recorder_records_a_case_for_every_variant_it_chooses(tmp_path: Path) -> None:
+    """`python -m tests.fixtures.record` (into a scratch folder): no article it chooses is refused
+    for differing from the replica's ground truth, and every case it writes reads back."""
+    from tests.fixtures.record import record
+
+    assert record(tmp_path / "polish") == 0
+    written = sorted(tmp_path.glob("polish/*/*.expected.json"))
+    assert {case.parent.name for case in written} == {"E1", "E2", "E3", "E4"}
+    for case in written:
+        stored = json.loads(case.read_text(encoding="utf-8"))
+        assert comparable(parse_stored("polish", stored["fixture"], page_files(case))) == stored["item"]
