@@ -366,6 +366,10 @@ def _robots_unavailable(report: Report, history: Sequence[Report], now: datetime
     return _count(report.get("robots_unavailable"))
 
 
+def _listings_cut(report: Report, history: Sequence[Report], now: datetime) -> Any:
+    return _count(_section(report, "listings").get("cut"))
+
+
 def parse_time(value: Any) -> datetime | None:
     """An ISO time of a report as an aware datetime (a naive one is UTC); None when it is not
     one."""
@@ -471,6 +475,11 @@ CHECKS: tuple[Check, ...] = (
           "listing requests of a run in which not one listing could be read (the main discovery "
           "path is dead, whatever the sitemaps found)",
           "a listing request by hand (README: the API): its status and JSON"),
+    _none("listings_cut", _listings_cut,
+          "listings (sections) not walked because the run had walked CRAWLER_MAX_LISTINGS: "
+          "their articles are not discovered, this run or any other",
+          "the run report's listings.cut: does the outlet have that many sections (raise "
+          "CRAWLER_MAX_LISTINGS), or does a listing answer link far too many?"),
     Check(
         "articles_discovered", _articles_discovered, ">=", None,
         "article links found, judged when most earlier runs found some",

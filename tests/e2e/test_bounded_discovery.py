@@ -19,7 +19,7 @@ from tests.replica import ReplicaServer, Response
 from tests.replica import listings
 from tests.replica.probe import article_key
 from tests.support.crawling import CrawlResult, scrapy_crawl
-from tests.support.run import last_report
+from tests.support.run import failing, last_report
 
 ARTICLES = 100  # 81 of them within a monitoring run's reach, as in the issue
 FAKES = 150_000  # article-looking URLs the site does not have (404)
@@ -157,5 +157,7 @@ def test_every_cap_cuts_what_is_over_it_and_the_report_says_so(
     # Three listings walked (the home page and two sections), the others cut; an answer's cards
     # beyond 5 waiting requests are cut, not counted as discovered (nor lost).
     assert report["listings"]["requested"] == 3 and report["listings"]["cut"] > 0
+    # Sections never walked are coverage lost for good: unhealthy (the other cuts catch up later).
+    assert failing(report) == {"listings_cut"}
     assert report["requests_cut"] > 0
     assert report["articles"]["lost"] == 0

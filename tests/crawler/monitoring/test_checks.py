@@ -417,6 +417,14 @@ def test_robots_unavailable(unavailable: int | None, ok: bool) -> None:
     assert result.ok is ok
 
 
+@pytest.mark.parametrize(("cut", "ok"), [(0, True), (1, False), (None, True)])
+def test_listings_cut(cut: int | None, ok: bool) -> None:
+    # A section over CRAWLER_MAX_LISTINGS is never walked: one is already coverage lost.
+    result = result_of("listings_cut", report(listings={"cut": cut}))
+    assert result.ok is ok
+    assert result.setting is None and result.threshold == 0
+
+
 def _run_at(hours_ago: float, new: int, name: str | None = None) -> dict[str, Any]:
     started = NOW - timedelta(hours=hours_ago)
     run = report(QUIET_REPORT, run=name or f"run-{hours_ago}", started=started.isoformat())
