@@ -7,7 +7,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from itemloaders.processors import Compose, Identity, Join, MapCompose, TakeFirst
@@ -47,6 +47,12 @@ def clean_text(value: str | None) -> str | None:
     return text or None
 
 
+# How far ahead of our clock a time may be and still be the outlet's: its servers' clocks and
+# ours differ, and an article fetched seconds after it appeared must keep its own time (not be
+# dated by its URL's midnight). Beyond it, a time in the future is an error of the page.
+CLOCK_SKEW = timedelta(hours=1)
+
+
 def to_datetime(value: Any, loader_context: dict) -> datetime | None:
     """An aware time in the edition's zone from a page's `YYYY-MM-DD HH:MM:SS`, API epoch
     milliseconds, a datetime, or a URL date (midnight); None, with the reason logged, for
@@ -74,8 +80,7 @@ def to_datetime(value: Any, loader_context: dict) -> datetime | None:
         if value not in (None, ""):
             logger.info("date rejected: cannot read %r", value)
         return None
-    now = datetime.now(timezone.utc)
-    if when > now:
+    if when > datetime.now(timezone.utc) + CLOCK_SKEW:
         logger.warning("date rejected: %s is in the future", when.isoformat())
         return None
     if when < edition.earliest:

@@ -449,14 +449,14 @@ CHECKS: tuple[Check, ...] = (
     *(
         Check(
             f"coverage_{field}", Share(_with(field), ARTICLE_PAGES), ">=", threshold,
-            f"share of parsed article pages with a {what}",
+            f"share of parsed article pages with a {what}{whose}",
             hint=f"an article page without one: the {what}'s selector for its era",
         )
-        for field, what, threshold in (
-            ("headline", "headline", "min_coverage"),
+        for field, what, whose, threshold in (
+            ("headline", "headline", "", "min_coverage"),
             # Counted when the API answer or the page gave it, not the card or the URL.
-            ("published", "publication time of their own", "min_published_coverage"),
-            ("body", "body", "min_coverage"),
+            ("published", "publication time", " of their own", "min_published_coverage"),
+            ("body", "body", "", "min_coverage"),
         )
     ),
     _at_most("fallback_share", _in("extraction", "fallback"), ITEMS,

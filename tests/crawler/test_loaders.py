@@ -62,6 +62,15 @@ def test_to_datetime(raw: object, expected: datetime | None) -> None:
         assert got.utcoffset() == timedelta(hours=8)
 
 
+@pytest.mark.parametrize(("ahead", "kept"), [(timedelta(seconds=20), True),
+                                             (timedelta(minutes=59), True),
+                                             (timedelta(minutes=61), False)])
+def test_a_time_just_ahead_of_our_clock_is_the_outlet_s(ahead: timedelta, kept: bool) -> None:
+    # An article fetched seconds after it appeared, from a server whose clock runs ahead of ours.
+    when = (datetime.now(timezone.utc) + ahead).replace(microsecond=0)
+    assert (to_datetime(str(int(when.timestamp() * 1000)), CONTEXT) == when) is kept
+
+
 def test_url_date_is_midnight_beijing() -> None:
     from datetime import date
 
