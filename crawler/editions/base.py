@@ -90,6 +90,7 @@ class Edition:
 
     name: str
     language: str
+    language_name: str  # in English ("Polish"): the dataset card's and the listing's
     hosts: tuple[str, ...]
     gateways: tuple[str, ...]
     tz: timezone
@@ -191,7 +192,7 @@ class Edition:
 
 # The keys of an edition's data file: a key not named here is a typo, and an error.
 REQUIRED_KEYS = frozenset({
-    "verified", "language", "hosts", "eras", "utc_offset_hours", "earliest_year", "api_path",
+    "verified", "language", "language_name", "hosts", "eras", "utc_offset_hours", "earliest_year", "api_path",
     "sitemap_path", "noise", "wall_words",
 })
 OPTIONAL_KEYS = frozenset({
@@ -223,6 +224,8 @@ def edition_from_record(name: str, record: Mapping[str, Any]) -> Edition:
         raise ValueError(f"{file}: language must be an ISO 639-1 code, got {record['language']!r}")
     if not str(record["verified"]).strip():
         raise ValueError(f"{file}: verified must say what the dossier has seen of the edition")
+    if not str(record["language_name"]).strip():
+        raise ValueError(f"{file}: language_name must name the language in English")
     noise = record["noise"]
     if "initials" not in noise:
         raise ValueError(f"{file}: missing noise.initials")
@@ -234,6 +237,7 @@ def edition_from_record(name: str, record: Mapping[str, Any]) -> Edition:
     return Edition(
         name=name,
         language=record["language"],
+        language_name=record["language_name"],
         hosts=tuple(record["hosts"]),
         gateways=tuple(record.get("gateways", ())),
         tz=tz,

@@ -27,6 +27,7 @@ def describe(edition: Edition) -> dict[str, Any]:
     return {
         "name": edition.name,
         "language": edition.language,
+        "language_name": edition.language_name,
         "hosts": list(edition.hosts),
         "gateways": list(edition.gateways),
         "eras": [era.name for era in edition.eras],

@@ -29,9 +29,6 @@ from crawler.schema import published as published_schema
 
 CONFIGS = ("current", "history")
 # ISO 639-1 -> English name, for people (an edition's language missing here shows as its code)
-LANGUAGES = {"pl": "Polish", "eo": "Esperanto", "hr": "Croatian", "cs": "Czech", "de": "German",
-             "hi": "Hindi", "sw": "Swahili", "tr": "Turkish", "ro": "Romanian", "sr": "Serbian",
-             "tl": "Filipino"}  # tl: the filipino edition's code (crawler/editions/filipino.toml)
 EXTRACTION = {  # crawler/items.py `extraction`, as the README explains it
     "api": "the platform's JSON API",
     "html": "the server-rendered page, by the era's selectors",
@@ -156,7 +153,7 @@ def size_category(rows: int) -> str:
 
 
 def pretty_name(editions: Sequence[str]) -> str:
-    parts = [f"{LANGUAGES.get(EDITIONS[n].language, n) if n in EDITIONS else n} service "
+    parts = [f"{EDITIONS[n].language_name if n in EDITIONS else n} service "
              f"({EDITIONS[n].canonical_host if n in EDITIONS else n})" for n in editions]
     return "China Radio International: " + ", ".join(parts)
 
@@ -201,7 +198,7 @@ def _outlet(editions: list[str]) -> list[str]:
         edition = EDITIONS.get(name)
         if edition is None:
             continue
-        language = LANGUAGES.get(edition.language, edition.language)
+        language = edition.language_name
         also = ", ".join(edition.hosts[1:])
         lines.append(
             f"Articles of the {language} service of China Radio International (CRI), the "

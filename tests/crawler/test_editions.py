@@ -203,6 +203,7 @@ def test_wall_words_of_each_edition(name: str, heading: str, kind: str | None) -
         ({"era": ["E4"]}, "unknown key era"),
         ({"verified": " "}, "verified must say what the dossier has seen"),
         ({"language": "fil"}, "language must be an ISO 639-1 code, got 'fil'"),
+        ({"language_name": ""}, "language_name must name the language in English"),
         ({"noise": {"lines": []}}, "missing noise.initials"),
     ],
 )

@@ -38,6 +38,7 @@ def test_json_is_one_object_of_every_edition(capsys: pytest.CaptureFixture[str])
     assert by_name["czech"] == {
         "name": "czech",
         "language": "cs",
+        "language_name": "Czech",
         "hosts": ["czech.cri.cn"],
         "gateways": [],
         "eras": ["E3", "E4"],
