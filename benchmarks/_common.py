@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -238,3 +240,17 @@ def write_result(name: str, result: dict[str, Any]) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps({"machine": machine(), **result}, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def run_alone(name: str, keep: Path | None, measure: Callable[[Path], dict[str, Any]]) -> None:
+    """A part run on its own (`python -m benchmarks.<name>`): `measure` in a work directory
+    (`keep`, or a temporary one removed afterwards), its result printed and written."""
+    work = (keep or Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))).resolve()
+    try:
+        result = measure(work)
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(result, indent=1))
+    path = write_result(name, result)
+    print(f"written to {path.relative_to(path.parents[2])}")

@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
-import shutil
 import sys
-import tempfile
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks._common import measured, target, write_result
+from benchmarks._common import measured, run_alone, target
 from crawler.archive import encode_line
 
 DAYS = 20
@@ -144,15 +141,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="work directory, kept")
     args = parser.parse_args()
-    work = (args.keep or Path(tempfile.mkdtemp(prefix="bench-export-"))).resolve()
-    try:
-        result = run(work, args.articles)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps(result, indent=1))
-    path = write_result("export", result)
-    print(f"written to {path.relative_to(path.parents[2])}")
+    run_alone("export", args.keep, lambda work: run(work, args.articles))
 
 
 if __name__ == "__main__":

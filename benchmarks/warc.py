@@ -43,7 +43,6 @@ import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -52,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import _profile
-from benchmarks._common import Crawl, crawl, crawl_command, measured, replica, target, write_result
+from benchmarks._common import Crawl, crawl, crawl_command, measured, replica, run_alone, target
 from benchmarks.throughput import SINCE, full_settings
 from crawler.archive.layout import ARTICLES_DIR, RUNS_FILE, WARC_DIR, WARC_INDEX
 from crawler.archive.warc import Exchange, WarcArchive
@@ -431,15 +430,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="work directory, kept")
     args = parser.parse_args()
-    work = (args.keep or Path(tempfile.mkdtemp(prefix="bench-warc-"))).resolve()
-    try:
-        result = run(work, args.articles, args.rounds, args.big)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps(result, indent=1))
-    path = write_result("warc", result)
-    print(f"written to {path.relative_to(path.parents[2])}")
+    run_alone("warc", args.keep, lambda work: run(work, args.articles, args.rounds, args.big))
 
 
 if __name__ == "__main__":
