@@ -27,11 +27,11 @@ wins, as in a crawl): date, teaser, photo and the section an item of the crawl c
 walked with a lookup where the spider makes a request: the API answer first (an E4 article, or
 an older one linked on the platform), then its page, the page rendered in the browser (the
 `conversion` record of that page), page n of a multi-page E1 article, the article's next
-address; each source's latest capture. An answer that is not 2xx
-fails like the request did; a source never captured fails as `not_captured`; a client-rendered
-page with no rendered copy ends as `skipped/shell_without_browser`, as a crawl without the
-browser does. A `revisit` record is read with the payload of the record it refers to (its own
-HTTP headers, its own id as the item's `warc_record_id`, as the crawl had it).
+address; each source's latest capture. An answer that is not 2xx fails like the request did;
+a source never captured fails as `not_captured`; a client-rendered page with no rendered copy
+ends as `skipped/shell_without_browser`, as a crawl without the browser does. A `revisit`
+record is read with the payload of the record it refers to (its own HTTP headers, its own id as
+the item's `warc_record_id`, as the crawl had it).
 
 The item is `crawler.extract.extract`'s, given the record's URI (the URL the crawl fetched),
 its bytes and headers, and `fetched_at` = the record's `WARC-Date`: the crawl's item again,
