@@ -14,10 +14,12 @@ import pytest
 
 from crawler.charset import decode, mojibake
 from tests.replica.samples import SEED_PARAGRAPHS
+from tests.support.paths import SHARED
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-# Real material beside the repository (present on the project's machines, absent elsewhere).
-REAL = Path(__file__).resolve().parents[3] / "shared" / "site"
+# The dossier's real material, where tests/support/paths.py finds it (beside the repository,
+# as CI lays it, or the project machines' /work/shared).
+REAL = SHARED / "site"
 
 # A real Polish article (the dossier's seed page).
 HEADLINE = "Xi Jinping przeprowadził rozmowy z prezydentem Kazachstanu"
